@@ -35,6 +35,9 @@ type Backend struct {
 	Description string
 	// Profiles lists the profile names this backend offers.
 	Profiles []string
+	// Crashes lists the crash kinds a managed instance can undergo (an
+	// external server can undergo none).
+	Crashes []CrashKind
 	// Open starts (or connects to) the backend with cfg.Profile.
 	Open func(ctx context.Context, cfg Config) (Driver, error)
 }
@@ -94,4 +97,21 @@ func (b Backend) Offers(profile string) bool {
 		}
 	}
 	return false
+}
+
+// CanCrash reports whether the backend, managed (external false) or not,
+// can undergo kind; the error says why not.
+func (b Backend) CanCrash(kind CrashKind, external bool) error {
+	if kind == "" || kind == CrashNone {
+		return nil
+	}
+	if external {
+		return fmt.Errorf("backend %s at an external address cannot be crashed (%s): persistbench did not start it; drop --addr or use --crash none", b.Name, kind)
+	}
+	for _, k := range b.Crashes {
+		if k == kind {
+			return nil
+		}
+	}
+	return fmt.Errorf("backend %s cannot simulate a %s crash", b.Name, kind)
 }
