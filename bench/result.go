@@ -13,7 +13,7 @@ type Results struct {
 	Tool        Tool      `json:"tool"`
 	Command     []string  `json:"command,omitempty"`
 	Started     time.Time `json:"started"`
-	Finished    time.Time `json:"finished,omitempty"`
+	Finished    time.Time `json:"finished,omitzero"`
 	Interrupted bool      `json:"interrupted,omitempty"`
 	Host        Host      `json:"host"`
 	Cells       []Cell    `json:"results"`

@@ -60,4 +60,3 @@ func (w *worker) doBatchOrOne(ctx context.Context) {
 		w.doOne(ctx, time.Now())
 	}
 }
-
