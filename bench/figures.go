@@ -11,6 +11,10 @@ import (
 func (s *sampler) fill(cell *Cell) {
 	c := s.c
 	cell.Pauses = &Pauses{StallMaxUS: ptr(float64(s.stalls.max) / 1e3), StallCount: ptr(s.stalls.n)}
+	cell.Host = s.host
+	if s.host == nil {
+		cell.Missing["host"] = "the jitter probe could not start"
+	}
 	st := &Storage{DiskBytesFinal: s.diskLast, DiskBytesPeak: s.diskPeak}
 	live := c.ledger.Live()
 	logical := live * (int64(len("pb:000000000000")) + int64(sizeMean(c.spec.Workload.Value.Size)))
@@ -57,6 +61,15 @@ func (c *cellRun) fillServerFigures(cell *Cell) {
 	c.eventsMu.Lock()
 	cell.Events = append(cell.Events, c.events...)
 	c.eventsMu.Unlock()
+	if cell.Host != nil {
+		// A stall no longer than the host's own worst hiccup cannot be
+		// blamed on the backend.
+		for i := range cell.Events {
+			if e := &cell.Events[i]; e.Kind == "stall" && e.DurationUS <= cell.Host.JitterMaxUS && e.Detail == "" {
+				e.Detail = "within the host's jitter"
+			}
+		}
+	}
 	sort.SliceStable(cell.Events, func(i, j int) bool { return cell.Events[i].TMS < cell.Events[j].TMS })
 	if cell.Storage == nil || cell.Storage.DiskBytesFinal == nil {
 		setMissing(cell, "storage.disk_bytes", "no data directory was measured (external server or in-memory file system without a report)")

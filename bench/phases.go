@@ -138,15 +138,21 @@ func (l *loader) run(ctx context.Context, lo, hi int64, done, failed *atomic.Int
 	if c.pipe != nil {
 		batch = loadPipeline
 	}
-	ops := make([]drivers.Op, 0, batch)
+	// Buffers are reused from batch to batch: the load phase of a large
+	// dataset must not churn the garbage collector.
+	bufs := make([]drivers.Op, batch)
 	keys := make([]uint64, 0, batch)
 	for k := lo; k < hi && ctx.Err() == nil; {
-		ops, keys = ops[:0], keys[:0]
+		keys = keys[:0]
+		ops := bufs[:0]
 		for ; k < hi && len(ops) < batch; k++ {
 			v, _ := c.ledger.Begin(uint64(k), false)
-			ops = append(ops, drivers.Op{Kind: drivers.OpSet,
-				Key:   workloads.Key(nil, uint64(k)),
-				Value: workloads.EncodeValue(nil, uint64(k), v, l.gen.ValueSize(), c.compressible)})
+			o := bufs[len(ops)]
+			o.Kind, o.Err = drivers.OpSet, nil
+			o.Key = workloads.Key(o.Key[:0], uint64(k))
+			o.Value = workloads.EncodeValue(o.Value[:0], uint64(k), v, l.gen.ValueSize(), c.compressible)
+			bufs[len(ops)] = o
+			ops = append(ops, o)
 			keys = append(keys, uint64(k))
 		}
 		start := time.Now()

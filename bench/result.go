@@ -70,7 +70,9 @@ type Cell struct {
 	Latency       map[string]*Latency `json:"latency"`
 	LatencyErrors map[string]*Latency `json:"latency_errors,omitempty"`
 
-	Pauses   *Pauses   `json:"pauses,omitempty"`
+	Pauses *Pauses `json:"pauses,omitempty"`
+	// Host is the host's scheduling jitter floor during this cell.
+	Host     *CellHost `json:"host,omitempty"`
 	Recovery *Recovery `json:"recovery,omitempty"`
 	Storage  *Storage  `json:"storage,omitempty"`
 	Memory   *Memory   `json:"memory,omitempty"`
@@ -102,6 +104,19 @@ type Settings struct {
 	CrashAt    string  `json:"crash_at,omitempty"`
 	Seed       int64   `json:"seed"`
 	IntervalMS int64   `json:"interval_ms"`
+}
+
+// CellHost is what a cyclictest-like probe saw during the cell: how late a
+// thread that sleeps 1 ms wakes up. A pause no larger than JitterMaxUS
+// cannot be told apart from the host's own hiccups.
+type CellHost struct {
+	JitterP50US  float64 `json:"jitter_p50_us"`
+	JitterP999US float64 `json:"jitter_p999_us"`
+	JitterMaxUS  float64 `json:"jitter_max_us"`
+	Wakeups      int64   `json:"jitter_wakeups"`
+	// Probe is "thread" (outside the Go scheduler) or "goroutine" (built
+	// without cgo: the Go scheduler's delays are included).
+	Probe string `json:"jitter_probe"`
 }
 
 // PhaseSummary summarises a phase such as load.
@@ -179,6 +194,8 @@ type TimelinePoint struct {
 	MaxUS     *float64 `json:"max_us,omitempty"`
 	DiskBytes *int64   `json:"disk_bytes,omitempty"`
 	RSSBytes  *int64   `json:"rss_bytes,omitempty"`
+	// JitterMaxUS is the host probe's latest wake-up in the interval.
+	JitterMaxUS *float64 `json:"jitter_max_us,omitempty"`
 }
 
 // Event is a server or client event placed on the timeline.

@@ -49,7 +49,24 @@ func (r *Runner) Run(ctx context.Context, res *Results, cells []CellSpec) error 
 		}
 	}
 	res.Finished = time.Now().UTC()
+	hostJitter(res)
 	return r.save(res)
+}
+
+// hostJitter summarises the cells' jitter floors for the whole run: the
+// worst p99.9 and the worst wake-up.
+func hostJitter(res *Results) {
+	for _, c := range res.Cells {
+		if c.Host == nil {
+			continue
+		}
+		if res.Host.JitterP999US == nil || *res.Host.JitterP999US < c.Host.JitterP999US {
+			res.Host.JitterP999US = ptr(c.Host.JitterP999US)
+		}
+		if res.Host.JitterMaxUS == nil || *res.Host.JitterMaxUS < c.Host.JitterMaxUS {
+			res.Host.JitterMaxUS = ptr(c.Host.JitterMaxUS)
+		}
+	}
 }
 
 func (r *Runner) save(res *Results) error {

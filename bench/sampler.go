@@ -8,6 +8,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/persistbench/persistbench/bench/jitter"
 	"github.com/persistbench/persistbench/drivers"
 )
 
@@ -22,6 +23,8 @@ type sampler struct {
 	first, last        drivers.Stats
 
 	stalls *stallDetector
+	probe  *jitter.Probe
+	host   *CellHost
 }
 
 // sampleTimeout bounds one Stats call, so that a hung server cannot hang
@@ -30,6 +33,7 @@ const sampleTimeout = time.Second
 
 func newSampler(c *cellRun) sampler {
 	s := sampler{c: c, lastIdx: -1, stalls: startStallDetector(c)}
+	s.probe, _ = jitter.Start() // without a probe the jitter figures are missing, with a reason
 	s.first = s.stats()
 	return s
 }
@@ -52,6 +56,9 @@ func (s *sampler) tick(el time.Duration) {
 	idx := int64(el / s.c.tick)
 	if idx == s.lastIdx || s.c.crashed.Load() {
 		return
+	}
+	if s.probe != nil && idx > 0 {
+		s.c.tl.jitter(idx-1, s.probe.IntervalMax())
 	}
 	s.lastIdx = idx
 	st := s.stats()
@@ -88,6 +95,15 @@ func (s *sampler) collectEvents() {
 func (s *sampler) stop() {
 	s.collectEvents()
 	s.stalls.stop()
+	if s.probe != nil {
+		r := s.probe.Stop()
+		probe := "thread"
+		if r.GoThread {
+			probe = "goroutine"
+		}
+		s.host = &CellHost{JitterP50US: us(int64(r.P50)), JitterP999US: us(int64(r.P999)),
+			JitterMaxUS: us(int64(r.Max)), Wakeups: r.Wakeups, Probe: probe}
+	}
 }
 
 func maxPtr(a, b *int64) *int64 {

@@ -19,6 +19,7 @@ type tlPoint struct {
 	hist      *hdr.Histogram
 	ops, errs int64
 	disk, rss *int64
+	jitter    *float64
 }
 
 // timeline merges the workers' interval reports. Only the aggregator
@@ -62,6 +63,15 @@ func (t *timeline) sample(idx int64, disk, rss *int64) {
 	}
 }
 
+// jitter records the host probe's worst wake-up of an interval.
+func (t *timeline) jitter(idx int64, d time.Duration) {
+	p := t.point(idx)
+	v := us(int64(d))
+	if p.jitter == nil || *p.jitter < v {
+		p.jitter = &v
+	}
+}
+
 // latest returns the p99 of the newest interval before idx that has data.
 func (t *timeline) latestP99(before int64) time.Duration {
 	for i := before - 1; i >= before-3 && i >= 0; i-- {
@@ -87,7 +97,7 @@ func (t *timeline) result() []TimelinePoint {
 	for i := int64(0); i <= idxs[len(idxs)-1]; i++ {
 		tp := TimelinePoint{TMS: (time.Duration(i) * t.tick).Milliseconds()}
 		if p := t.points[i]; p != nil {
-			tp.Ops, tp.Errors, tp.DiskBytes, tp.RSSBytes = p.ops, p.errs, p.disk, p.rss
+			tp.Ops, tp.Errors, tp.DiskBytes, tp.RSSBytes, tp.JitterMaxUS = p.ops, p.errs, p.disk, p.rss, p.jitter
 			if p.hist.TotalCount() > 0 {
 				tp.P50US = ptr(us(p.hist.ValueAtQuantile(50)))
 				tp.P99US = ptr(us(p.hist.ValueAtQuantile(99)))
