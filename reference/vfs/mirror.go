@@ -144,8 +144,8 @@ func (m *Mirror) restoreFile(p string) error {
 }
 
 type mirrorFile struct {
-	m     *Mirror
-	gen   int64
+	m       *Mirror
+	gen     int64
 	disk    File
 	model   File
 	scratch []byte
@@ -168,8 +168,10 @@ func (m *Mirror) open(name string, openDisk, openModel func(string) (File, error
 	return f, nil
 }
 
-func (m *Mirror) Create(name string) (File, error) { return m.open(name, m.disk.Create, m.model.Create) }
-func (m *Mirror) Open(name string) (File, error)   { return m.open(name, m.disk.Open, m.model.Open) }
+func (m *Mirror) Create(name string) (File, error) {
+	return m.open(name, m.disk.Create, m.model.Create)
+}
+func (m *Mirror) Open(name string) (File, error) { return m.open(name, m.disk.Open, m.model.Open) }
 func (m *Mirror) OpenReadWrite(name string) (File, error) {
 	return m.open(name, m.disk.OpenReadWrite, m.model.OpenReadWrite)
 }
