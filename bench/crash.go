@@ -17,13 +17,18 @@ const DefaultReadyTimeout = 2 * time.Minute
 func (c *cellRun) crash(ctx context.Context, el time.Duration) {
 	c.crashed.Store(true)
 	c.crashEl = el
+	// Stop first: the workers issue no new request, and the requests in
+	// flight now are the ones the crash interrupts (a worker that kept
+	// retrying against a dead backend would fill the ledger with failed
+	// writes that were never really in flight at the crash).
+	c.stop(el)
+	t0 := time.Now()
 	if c.server == nil {
 		c.crashErr = fmt.Errorf("backend %s cannot be crashed: %w", c.spec.Backend, drivers.ErrUnsupported)
 	} else {
 		c.crashErr = c.server.Crash(ctx, c.spec.Crash)
 	}
-	c.stop(el)
-	c.addEvent(c.runStart.Add(el), "crash", 0, string(c.spec.Crash))
+	c.addEvent(c.runStart.Add(el), "crash", time.Since(t0), string(c.spec.Crash))
 }
 
 // afterRun restarts a crashed backend, times its recovery and verifies

@@ -27,6 +27,10 @@ type Config struct {
 	Log io.Writer
 	// Seed makes any randomness of the backend (simulated crashes) replayable.
 	Seed int64
+	// Crash is the crash the runner will ask for, so that a driver can
+	// prepare (the reference engine then mirrors its files into a
+	// crash-simulating model).
+	Crash CrashKind
 }
 
 // Backend is a registered backend.

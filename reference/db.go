@@ -151,18 +151,57 @@ func (db *DB) Restore(key, value []byte) {
 // write applies one change: see Persister for the order of Append and apply
 // and the package doc for the epoch it carries.
 func (db *DB) write(key, value []byte, del, persist bool) (bool, error) {
+	existed, ticket, err := db.apply(key, value, del, persist)
+	if err != nil || ticket == 0 {
+		return existed, err
+	}
+	if err := db.persister.Wait(ticket); err != nil {
+		return true, fmt.Errorf("reference: %s: persister wait: %w", opName(del), err)
+	}
+	return true, nil
+}
+
+// SetAsync applies a Set and returns the Persister's ticket without
+// waiting for it (0 when there is nothing to wait for). A pipeline applies
+// all its writes this way and then waits once for the last ticket, so the
+// batch shares one fsync, as the commands of one Redis event-loop turn do.
+func (db *DB) SetAsync(key, value []byte) (ticket uint64, err error) {
+	_, ticket, err = db.apply(key, value, false, true)
+	return ticket, err
+}
+
+// DeleteAsync is Delete without waiting (see SetAsync).
+func (db *DB) DeleteAsync(key []byte) (existed bool, ticket uint64, err error) {
+	return db.apply(key, nil, true, true)
+}
+
+// Wait returns when the write of ticket, and of every ticket before it, is
+// as durable as the Persister promises.
+func (db *DB) Wait(ticket uint64) error {
+	if ticket == 0 || db.persister == nil {
+		return nil
+	}
+	if err := db.persister.Wait(ticket); err != nil {
+		return fmt.Errorf("reference: persister wait: %w", err)
+	}
+	return nil
+}
+
+// apply applies one change and returns the Persister's ticket (0 when
+// not persisted).
+func (db *DB) apply(key, value []byte, del, persist bool) (bool, uint64, error) {
 	h := db.hash(key)
 	s := db.shardFor(h)
 	s.mu.Lock()
 	if db.closed.Load() {
 		s.mu.Unlock()
-		return false, ErrClosed
+		return false, 0, ErrClosed
 	}
 	epoch := db.epoch.Load()
 	if del {
 		if _, ok := s.find(h, key); !ok {
 			s.mu.Unlock()
-			return false, nil
+			return false, 0, nil
 		}
 	}
 	p := db.persister
@@ -174,7 +213,7 @@ func (db *DB) write(key, value []byte, del, persist bool) (bool, error) {
 		t, err := p.Append(epoch, del, key, value)
 		if err != nil {
 			s.mu.Unlock()
-			return false, fmt.Errorf("reference: %s: persister append: %w", opName(del), err)
+			return false, 0, fmt.Errorf("reference: %s: persister append: %w", opName(del), err)
 		}
 		ticket = t
 	}
@@ -191,12 +230,7 @@ func (db *DB) write(key, value []byte, del, persist bool) (bool, error) {
 	}
 	db.maybeCompact(s, epoch)
 	s.mu.Unlock()
-	if p != nil {
-		if err := p.Wait(ticket); err != nil {
-			return true, fmt.Errorf("reference: %s: persister wait: %w", opName(del), err)
-		}
-	}
-	return true, nil
+	return true, ticket, nil
 }
 
 func opName(del bool) string {

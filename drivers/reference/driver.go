@@ -12,11 +12,16 @@ package reference
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strconv"
+	"sync"
+	"sync/atomic"
+	"time"
 
 	"github.com/persistbench/persistbench/drivers"
 	engine "github.com/persistbench/persistbench/reference"
+	"github.com/persistbench/persistbench/reference/vfs"
 )
 
 // Version is the engine version reported in Info.
@@ -32,19 +37,39 @@ func init() {
 	drivers.Register(drivers.Backend{
 		Name:        Backend,
 		Description: "persistbench's embedded engine, in-process (memory, RDB snapshots, AOF, hybrid flash)",
-		Profiles:    drivers.ProfileNames(),
+		Profiles:    offeredProfiles(),
+		Crashes:     []drivers.CrashKind{drivers.CrashKill, drivers.CrashPowerLoss},
 		Open: func(ctx context.Context, cfg drivers.Config) (drivers.Driver, error) {
 			return Open(ctx, cfg)
 		},
 	})
 }
 
+func offeredProfiles() []string {
+	var out []string
+	for _, p := range drivers.BuiltinProfiles() {
+		if p.Flash == nil || flashProfilesReady {
+			out = append(out, p.Name)
+		}
+	}
+	return out
+}
+
 // Driver is the reference engine opened with one profile.
 type Driver struct {
-	db      *engine.DB
 	profile drivers.Profile
 	shards  int
+	dir     string
 	events  eventLog
+
+	// fs is the OS file system, or a Mirror (real disk plus a
+	// crash-simulating model) when the runner will crash the engine.
+	fs     vfs.FS
+	mirror *vfs.Mirror
+
+	mu      sync.RWMutex // guards st against Crash and Restart
+	st      store
+	crashed atomic.Bool
 }
 
 var (
@@ -52,6 +77,9 @@ var (
 	_ drivers.Pipeliner = (*Driver)(nil)
 	_ drivers.Server    = (*Driver)(nil)
 )
+
+// ErrCrashed is what operations return between a Crash and the Restart.
+var ErrCrashed = errors.New("reference: the engine crashed")
 
 // Open opens the engine in cfg.DataDir with cfg.Profile.
 func Open(ctx context.Context, cfg drivers.Config) (*Driver, error) {
@@ -61,19 +89,48 @@ func Open(ctx context.Context, cfg drivers.Config) (*Driver, error) {
 	if cfg.Addr != "" {
 		return nil, fmt.Errorf("reference: external address %s: serving the engine over RESP is not built yet: %w", cfg.Addr, drivers.ErrUnsupported)
 	}
+	if err := cfg.Profile.Validate(); err != nil {
+		return nil, fmt.Errorf("reference: %w", err)
+	}
 	shards, err := parseOptions(cfg.Options)
 	if err != nil {
 		return nil, err
 	}
-	p, err := persisterFor(cfg.Profile, cfg.DataDir)
+	dir, err := dataDir(cfg)
 	if err != nil {
 		return nil, err
 	}
-	db, err := engine.Open(cfg.DataDir, engine.Options{Shards: shards, Persister: p})
+	d := &Driver{profile: cfg.Profile, shards: shards, dir: dir, fs: vfs.Default}
+	if cfg.Crash != "" && cfg.Crash != drivers.CrashNone && dir != "" {
+		d.mirror, err = vfs.NewMirror(dir, vfs.CrashOptions{Seed: cfg.Seed})
+		if err != nil {
+			return nil, fmt.Errorf("reference: %w", err)
+		}
+		d.fs = d.mirror
+	}
+	d.st, err = d.openStore(d.fs)
 	if err != nil {
 		return nil, fmt.Errorf("reference: %w", err)
 	}
-	return &Driver{db: db, profile: cfg.Profile, shards: shards}, nil
+	return d, nil
+}
+
+func (d *Driver) onEvent(kind string, at time.Time, dur time.Duration, detail string) {
+	d.events.add(drivers.Event{At: at, Kind: kind, Duration: dur, Detail: detail})
+}
+
+// current returns the live store, or ErrCrashed.
+func (d *Driver) current() (store, error) {
+	if d.crashed.Load() {
+		return nil, ErrCrashed
+	}
+	d.mu.RLock()
+	st := d.st
+	d.mu.RUnlock()
+	if st == nil {
+		return nil, ErrCrashed
+	}
+	return st, nil
 }
 
 // parseOptions reads the backend-specific options; unknown keys are an
@@ -95,24 +152,29 @@ func parseOptions(opts map[string]string) (shards int, err error) {
 	return shards, nil
 }
 
-// DB is the engine, for tests and for the persistence wiring.
-func (d *Driver) DB() *engine.DB { return d.db }
-
 // Get appends key's value to dst[:0].
 func (d *Driver) Get(ctx context.Context, key, dst []byte) ([]byte, bool, error) {
 	if err := ctx.Err(); err != nil {
 		return dst[:0], false, err
 	}
-	v, ok := d.db.Get(key, dst)
-	return v, ok, nil
+	st, err := d.current()
+	if err != nil {
+		return dst[:0], false, err
+	}
+	return st.Get(key, dst)
 }
 
-// Set stores value under key.
+// Set stores value under key; it returns when the profile says the write
+// is acknowledged (after the fsync under aof-always).
 func (d *Driver) Set(ctx context.Context, key, value []byte) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	return d.db.Set(key, value)
+	st, err := d.current()
+	if err != nil {
+		return err
+	}
+	return st.Set(key, value)
 }
 
 // Delete removes key; a missing key is not an error.
@@ -120,7 +182,11 @@ func (d *Driver) Delete(ctx context.Context, key []byte) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	_, err := d.db.Delete(key)
+	st, err := d.current()
+	if err != nil {
+		return err
+	}
+	_, err = st.Delete(key)
 	return err
 }
 
@@ -130,16 +196,22 @@ func (d *Driver) Pipeline(ctx context.Context, ops []drivers.Op) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
+	st, err := d.current()
+	if err != nil {
+		return err
+	}
+	if b, ok := st.(batcher); ok {
+		return pipelineBatched(st, b, ops)
+	}
 	for i := range ops {
 		op := &ops[i]
 		switch op.Kind {
 		case drivers.OpGet:
-			op.Value, op.Found = d.db.Get(op.Key, op.Value)
-			op.Err = nil
+			op.Value, op.Found, op.Err = st.Get(op.Key, op.Value)
 		case drivers.OpSet:
-			op.Err = d.db.Set(op.Key, op.Value)
+			op.Err = st.Set(op.Key, op.Value)
 		case drivers.OpDelete:
-			_, op.Err = d.db.Delete(op.Key)
+			_, op.Err = st.Delete(op.Key)
 		default:
 			op.Err = fmt.Errorf("reference: pipeline op %d: unknown kind %d", i, op.Kind)
 		}
@@ -153,18 +225,60 @@ func (d *Driver) Info() drivers.Info {
 		Backend: Backend,
 		Profile: d.profile.Name,
 		Version: Version,
-		Config:  map[string]string{OptShards: strconv.Itoa(d.shards)},
-		Caps:    drivers.CapPipeline | drivers.CapStats | drivers.CapEvents,
+		Config:  d.config(),
+		Caps:    drivers.CapPipeline | drivers.CapStats | drivers.CapEvents | drivers.CapCrashKill | drivers.CapCrashPowerLoss,
 		Missing: map[string]string{
 			"engine_rss_bytes": "the engine runs inside the benchmark's process: rss_bytes is the whole process",
 		},
 	}
 }
 
-// Close frees the engine.
+// Close stops the engine (flushing its AOF per its policy).
 func (d *Driver) Close() error {
-	if err := d.db.Close(); err != nil {
+	d.mu.Lock()
+	st := d.st
+	d.st = nil
+	d.mu.Unlock()
+	if st == nil {
+		return nil
+	}
+	if err := st.Close(); err != nil {
 		return fmt.Errorf("reference: close: %w", err)
+	}
+	return nil
+}
+
+// pipelineBatched applies every op of the batch, then waits once for the
+// durability of all its writes: the batch shares one fsync under
+// aof-always, as one Redis event-loop turn does. A failed wait fails every
+// write of the batch.
+func pipelineBatched(st store, b batcher, ops []drivers.Op) error {
+	var last uint64
+	var writes []int
+	for i := range ops {
+		op := &ops[i]
+		var t uint64
+		switch op.Kind {
+		case drivers.OpGet:
+			op.Value, op.Found, op.Err = st.Get(op.Key, op.Value)
+			continue
+		case drivers.OpSet:
+			t, op.Err = b.SetAsync(op.Key, op.Value)
+		case drivers.OpDelete:
+			_, t, op.Err = b.DeleteAsync(op.Key)
+		default:
+			op.Err = fmt.Errorf("reference: pipeline op %d: unknown kind %d", i, op.Kind)
+			continue
+		}
+		if op.Err == nil {
+			last = max(last, t)
+			writes = append(writes, i)
+		}
+	}
+	if err := b.Wait(last); err != nil {
+		for _, i := range writes {
+			ops[i].Err = err
+		}
 	}
 	return nil
 }

@@ -7,7 +7,9 @@ import (
 	"fmt"
 	"os"
 	"strconv"
+	"strings"
 	"sync"
+	"time"
 
 	"github.com/persistbench/persistbench/drivers"
 )
@@ -26,18 +28,12 @@ func (d *Driver) Stats(ctx context.Context) (drivers.Stats, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	st := d.db.Stats()
-	out := drivers.Stats{
-		drivers.StatKeys:      float64(st.Keys),
-		StatLiveBytes:         float64(st.LiveBytes),
-		StatSlabBytes:         float64(st.SlabBytes),
-		StatGarbageBytes:      float64(st.Garbage),
-		StatCompactions:       float64(st.Compactions),
-		drivers.StatSnapshots: float64(st.Snapshots),
+	st, err := d.current()
+	if err != nil {
+		return nil, err
 	}
-	if st.Snapshots > 0 {
-		out[drivers.StatCOWPeakBytes] = float64(st.COWPeakBytes)
-	}
+	out := drivers.Stats{}
+	st.stats(out)
 	if rss, err := processRSS(); err == nil {
 		out[drivers.StatRSSBytes] = float64(rss)
 	}
@@ -74,19 +70,97 @@ func processRSS() (int64, error) {
 	return 0, fmt.Errorf("reference: rss: no VmRSS line in /proc/self/status")
 }
 
-// Events returns the events since the previous call. Profile none has
-// none; snapshots and rewrites will add theirs through eventLog.add.
+// Events returns the events since the previous call: snapshots, AOF
+// rewrites, slow fsyncs, flash flushes and defrags.
 func (d *Driver) Events() []drivers.Event { return d.events.take() }
 
-// Crash is not supported yet: with the engine in-process a kill would kill
-// the benchmark; a power-loss crash needs the crash-simulating vfs wired in.
+// Crash kills the engine in-process. kill: the engine's own buffers are
+// lost, what it wrote to the OS stays (its file handles die with it).
+// power-loss: everything not made durable by fsync is lost too, on the
+// crash-simulating model and then on the disk.
 func (d *Driver) Crash(ctx context.Context, kind drivers.CrashKind) error {
-	return fmt.Errorf("reference: crash %s: not built yet: %w", kind, drivers.ErrUnsupported)
+	if d.mirror == nil {
+		return fmt.Errorf("reference: crash %s: the engine was opened without a crash model (drivers.Config.Crash was none): %w", kind, drivers.ErrUnsupported)
+	}
+	d.crashed.Store(true)
+	d.mu.Lock()
+	st := d.st
+	d.st = nil
+	d.mu.Unlock()
+	var err error
+	switch kind {
+	case drivers.CrashKill:
+		d.mirror.Kill()
+	case drivers.CrashPowerLoss:
+		d.mirror.Kill()
+	default:
+		return fmt.Errorf("reference: crash %q: want kill or power-loss", kind)
+	}
+	if st != nil {
+		st.Abandon()
+	}
+	if kind == drivers.CrashPowerLoss {
+		err = d.mirror.PowerCut()
+	}
+	return err
 }
 
-// Restart is not supported yet (see Crash).
+// Restart opens the engine again on the same files and reports how long
+// recovery took. In-process, the engine answers as soon as it has loaded.
 func (d *Driver) Restart(ctx context.Context) (drivers.Recovery, error) {
-	return drivers.Recovery{}, fmt.Errorf("reference: restart: not built yet: %w", drivers.ErrUnsupported)
+	if !d.crashed.Load() {
+		return drivers.Recovery{}, fmt.Errorf("reference: restart: the engine did not crash")
+	}
+	start := time.Now()
+	st, err := d.openStore(d.fs)
+	if err != nil {
+		return drivers.Recovery{}, fmt.Errorf("reference: restart: %w", err)
+	}
+	loaded := time.Since(start)
+	d.mu.Lock()
+	d.st = st
+	d.mu.Unlock()
+	d.crashed.Store(false)
+	_, _, rerr := st.Get([]byte("pb:000000000000"), nil)
+	first := time.Since(start)
+	if rerr != nil {
+		return drivers.Recovery{}, fmt.Errorf("reference: restart: first read: %w", rerr)
+	}
+	return drivers.Recovery{Answering: loaded, FirstRead: first, Loaded: loaded, Records: st.Len(), Detail: st.recovered()}, nil
+}
+
+// config is the configuration reported in the results.
+func (d *Driver) config() map[string]string {
+	p := d.profile
+	c := map[string]string{OptShards: strconv.Itoa(d.shards)}
+	if len(p.Save) > 0 {
+		var parts []string
+		for _, s := range p.Save {
+			parts = append(parts, fmt.Sprintf("%d %d", s.Seconds, s.Changes))
+		}
+		c["save"] = strings.Join(parts, " ")
+		c["rdbcompression"] = strconv.FormatBool(p.RDBCompression)
+	}
+	if p.AOF {
+		c["appendonly"] = "yes"
+		c["appendfsync"] = p.Fsync
+		c["aof-use-rdb-preamble"] = strconv.FormatBool(p.Preamble)
+		c["auto-aof-rewrite-percentage"] = strconv.Itoa(p.RewritePercent)
+		c["auto-aof-rewrite-min-size"] = strconv.FormatInt(p.RewriteMinBytes, 10)
+	}
+	if f := p.Flash; f != nil {
+		c["device-bytes"] = strconv.FormatInt(f.DeviceBytes, 10)
+		c["write-block-size"] = strconv.FormatInt(f.WriteBlock, 10)
+		c["flush-max-ms"] = strconv.FormatInt(f.FlushMax.Milliseconds(), 10)
+		c["defrag-lwm-pct"] = strconv.Itoa(f.DefragLWMPct)
+		c["post-write-cache"] = strconv.FormatInt(f.PostWriteCache, 10)
+		c["commit-to-device"] = strconv.FormatBool(f.CommitToDevice)
+		c["durable-delete"] = strconv.FormatBool(f.DurableDelete)
+	}
+	if d.mirror != nil {
+		c["crash-model"] = "real disk mirrored into a crash-simulating model (vfs.Mirror)"
+	}
+	return c
 }
 
 // eventLog collects server-side events until Events takes them.
