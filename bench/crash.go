@@ -23,12 +23,13 @@ func (c *cellRun) crash(ctx context.Context, el time.Duration) {
 	// writes that were never really in flight at the crash).
 	c.stop(el)
 	t0 := time.Now()
+	c.crashEl = t0.Sub(c.runStart) // the crash's moment: writes acknowledged before it may be lost
 	if c.server == nil {
 		c.crashErr = fmt.Errorf("backend %s cannot be crashed: %w", c.spec.Backend, drivers.ErrUnsupported)
 	} else {
 		c.crashErr = c.server.Crash(ctx, c.spec.Crash)
 	}
-	c.addEvent(c.runStart.Add(el), "crash", time.Since(t0), string(c.spec.Crash))
+	c.addEvent(t0, "crash", time.Since(t0), string(c.spec.Crash))
 }
 
 // afterRun restarts a crashed backend, times its recovery and verifies

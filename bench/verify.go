@@ -102,7 +102,9 @@ func (c *cellRun) verify(ctx context.Context, res *Recovery) error {
 	res.IndeterminateLost = counts[OutcomeIndeterminateLost].Load()
 	if o := oldestLost.Load(); o >= 0 {
 		crash := c.runStart.Add(c.crashEl).Sub(c.ledger.Epoch())
-		res.LostWindowMS = ptr(ms(crash - time.Duration(o)))
+		// A write acknowledged while the crash was under way can be lost
+		// too; its window is 0, not negative.
+		res.LostWindowMS = ptr(ms(max(crash-time.Duration(o), 0)))
 	}
 	res.VerifyMS = ms(time.Since(start))
 	return nil
