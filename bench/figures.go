@@ -35,6 +35,11 @@ func (s *sampler) fill(cell *Cell) {
 		}
 	}
 	cell.Storage = st
+	if s.cpuN > 0 {
+		cell.CPU = &CPU{MeanPct: s.cpuSum / float64(s.cpuN), PeakPct: s.cpuPeak}
+	} else {
+		cell.Missing["cpu"] = "the backend does not report its CPU time"
+	}
 	if s.rssPeak != nil {
 		cell.Memory = &Memory{RSSPeakBytes: s.rssPeak}
 		if v, ok := s.last[drivers.StatCOWPeakBytes]; ok {

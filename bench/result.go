@@ -76,6 +76,7 @@ type Cell struct {
 	Recovery *Recovery `json:"recovery,omitempty"`
 	Storage  *Storage  `json:"storage,omitempty"`
 	Memory   *Memory   `json:"memory,omitempty"`
+	CPU      *CPU      `json:"cpu,omitempty"`
 
 	Timeline []TimelinePoint `json:"timeline,omitempty"`
 	Events   []Event         `json:"events,omitempty"`
@@ -104,6 +105,12 @@ type Settings struct {
 	CrashAt    string  `json:"crash_at,omitempty"`
 	Seed       int64   `json:"seed"`
 	IntervalMS int64   `json:"interval_ms"`
+}
+
+// CPU is the backend's CPU use during the run phase, 100 = one core.
+type CPU struct {
+	MeanPct float64 `json:"mean_pct"`
+	PeakPct float64 `json:"peak_pct"`
 }
 
 // CellHost is what a cyclictest-like probe saw during the cell: how late a
@@ -194,6 +201,8 @@ type TimelinePoint struct {
 	MaxUS     *float64 `json:"max_us,omitempty"`
 	DiskBytes *int64   `json:"disk_bytes,omitempty"`
 	RSSBytes  *int64   `json:"rss_bytes,omitempty"`
+	// CPUPct is the backend's CPU use in the interval, 100 = one core.
+	CPUPct *float64 `json:"cpu_pct,omitempty"`
 	// JitterMaxUS is the host probe's latest wake-up in the interval.
 	JitterMaxUS *float64 `json:"jitter_max_us,omitempty"`
 }

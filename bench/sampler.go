@@ -25,6 +25,12 @@ type sampler struct {
 	stalls *stallDetector
 	probe  *jitter.Probe
 	host   *CellHost
+
+	cpuAt      time.Duration
+	cpuSeconds *float64
+	cpuPeak    float64
+	cpuSum     float64
+	cpuN       int
 }
 
 // sampleTimeout bounds one Stats call, so that a hung server cannot hang
@@ -76,6 +82,7 @@ func (s *sampler) tick(el time.Duration) {
 	if v, ok := st[drivers.StatRSSBytes]; ok {
 		rss = ptr(int64(v))
 	}
+	s.cpu(idx, el, st)
 	s.diskLast = disk
 	s.diskPeak = maxPtr(s.diskPeak, disk)
 	s.rssPeak = maxPtr(s.rssPeak, rss)
@@ -146,3 +153,20 @@ func (c *cellRun) addEvent(at time.Time, kind string, d time.Duration, detail st
 }
 
 type eventsMu = sync.Mutex
+
+// cpu turns the backend's CPU seconds into a percentage of one core over
+// the interval since the previous sample.
+func (s *sampler) cpu(idx int64, el time.Duration, st drivers.Stats) {
+	v, ok := st[drivers.StatCPUSeconds]
+	if !ok {
+		return
+	}
+	if s.cpuSeconds != nil && el > s.cpuAt {
+		pct := (v - *s.cpuSeconds) / (el - s.cpuAt).Seconds() * 100
+		s.c.tl.point(idx).cpu = &pct
+		s.cpuPeak = max(s.cpuPeak, pct)
+		s.cpuSum += pct
+		s.cpuN++
+	}
+	s.cpuSeconds, s.cpuAt = &v, el
+}

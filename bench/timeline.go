@@ -20,6 +20,7 @@ type tlPoint struct {
 	ops, errs int64
 	disk, rss *int64
 	jitter    *float64
+	cpu       *float64
 }
 
 // timeline merges the workers' interval reports. Only the aggregator
@@ -97,7 +98,7 @@ func (t *timeline) result() []TimelinePoint {
 	for i := int64(0); i <= idxs[len(idxs)-1]; i++ {
 		tp := TimelinePoint{TMS: (time.Duration(i) * t.tick).Milliseconds()}
 		if p := t.points[i]; p != nil {
-			tp.Ops, tp.Errors, tp.DiskBytes, tp.RSSBytes, tp.JitterMaxUS = p.ops, p.errs, p.disk, p.rss, p.jitter
+			tp.Ops, tp.Errors, tp.DiskBytes, tp.RSSBytes, tp.JitterMaxUS, tp.CPUPct = p.ops, p.errs, p.disk, p.rss, p.jitter, p.cpu
 			if p.hist.TotalCount() > 0 {
 				tp.P50US = ptr(us(p.hist.ValueAtQuantile(50)))
 				tp.P99US = ptr(us(p.hist.ValueAtQuantile(99)))

@@ -228,7 +228,7 @@ func (d *Driver) Info() drivers.Info {
 		Config:  d.config(),
 		Caps:    drivers.CapPipeline | drivers.CapStats | drivers.CapEvents | drivers.CapCrashKill | drivers.CapCrashPowerLoss,
 		Missing: map[string]string{
-			"engine_rss_bytes": "the engine runs inside the benchmark's process: rss_bytes is the whole process",
+			"engine_rss_bytes": "the engine runs inside the benchmark's process: rss_bytes and cpu are the whole process, runner included",
 		},
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"syscall"
 	"time"
 
 	"github.com/persistbench/persistbench/drivers"
@@ -37,8 +38,14 @@ func (d *Driver) Stats(ctx context.Context) (drivers.Stats, error) {
 	if rss, err := processRSS(); err == nil {
 		out[drivers.StatRSSBytes] = float64(rss)
 	}
+	var ru syscall.Rusage
+	if syscall.Getrusage(syscall.RUSAGE_SELF, &ru) == nil {
+		out[drivers.StatCPUSeconds] = tvSeconds(ru.Utime) + tvSeconds(ru.Stime)
+	}
 	return out, nil
 }
+
+func tvSeconds(tv syscall.Timeval) float64 { return float64(tv.Sec) + float64(tv.Usec)/1e6 }
 
 // processRSS reads VmRSS from /proc/self/status (Linux): the resident
 // memory of the whole process, runner included.
