@@ -131,6 +131,12 @@ func DefaultFlash() *Flash {
 	}
 }
 
+// everysecLoss is what appendfsync everysec may lose. Redis replies before
+// it writes the AOF buffer while a background fsync is still running (and
+// holds the buffer up to 2 s: aof.c, flushAppendOnlyFile), so even a kill
+// can lose the writes of that window.
+const everysecLoss = "up to ~2 s of acknowledged writes on power loss; on kill only the writes held back while a slow fsync was pending"
+
 func aofProfile(name, fsync, desc, expect string) Profile {
 	return Profile{Name: name, Description: desc, Expect: expect, AOF: true, Fsync: fsync,
 		RewritePercent: DefaultRewritePercent, RewriteMinBytes: DefaultRewriteMinBytes}
@@ -142,7 +148,7 @@ func BuiltinProfiles() []Profile {
 	commit.CommitToDevice = true
 	preamble := aofProfile("aof-preamble", FsyncEverysec,
 		"AOF whose rewritten base is an RDB snapshot (aof-use-rdb-preamble yes), fsync every second",
-		"up to ~2 s of acknowledged writes on power loss; none on kill")
+		everysecLoss)
 	preamble.Preamble = true
 	return []Profile{
 		{Name: "none", Description: "memory only, no persistence",
@@ -151,8 +157,7 @@ func BuiltinProfiles() []Profile {
 			Expect: "every write since the last completed snapshot"},
 		aofProfile("aof-always", FsyncAlways, "append-only file, fsync before acknowledging (group commit)",
 			"nothing"),
-		aofProfile("aof-everysec", FsyncEverysec, "append-only file, background fsync every second",
-			"up to ~2 s of acknowledged writes on power loss; none on kill"),
+		aofProfile("aof-everysec", FsyncEverysec, "append-only file, background fsync every second", everysecLoss),
 		aofProfile("aof-no", FsyncNo, "append-only file, never fsync: the OS writes back when it likes",
 			"writes the OS had not written back (~30 s) on power loss; none on kill"),
 		preamble,
