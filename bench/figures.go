@@ -17,7 +17,7 @@ func (s *sampler) fill(cell *Cell) {
 	}
 	st := &Storage{DiskBytesFinal: s.diskLast, DiskBytesPeak: s.diskPeak}
 	live := c.ledger.Live()
-	logical := live * (int64(len("pb:000000000000")) + int64(sizeMean(c.spec.Workload.Value.Size)))
+	logical := live * (keyBytes + int64(sizeMean(c.spec.Workload.Value.Size)))
 	st.LogicalBytes = &logical
 	if st.DiskBytesFinal != nil && logical > 0 {
 		st.BloatRatio = ptr(float64(*st.DiskBytesFinal) / float64(logical))
@@ -92,6 +92,9 @@ func setMissing(cell *Cell, field, reason string) {
 		cell.Missing[field] = reason
 	}
 }
+
+// keyBytes is the size of a key (workloads.Key).
+const keyBytes = int64(workloads.KeySize)
 
 // sizeMax is the largest value size d can pick.
 func sizeMax(d workloads.SizeDist) int {

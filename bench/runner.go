@@ -133,6 +133,7 @@ func (r *Runner) runCell(ctx context.Context, spec CellSpec, cell *Cell) error {
 	drv, err := backend.Open(ctx, drivers.Config{
 		Profile: spec.Profile, DataDir: dataDir, Addr: spec.Addr, Password: spec.Password,
 		Conns: spec.Conns, Options: spec.Options, Seed: spec.Seed, Crash: spec.Crash,
+		LogicalBytesHint: spec.Records * (keyBytes + int64(sizeMean(spec.Workload.Value.Size))),
 	})
 	if err != nil {
 		return fmt.Errorf("open %s with profile %s: %w", spec.Backend, spec.Profile.Name, err)

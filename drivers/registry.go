@@ -31,6 +31,9 @@ type Config struct {
 	// prepare (the reference engine then mirrors its files into a
 	// crash-simulating model).
 	Crash CrashKind
+	// LogicalBytesHint is the dataset's expected live bytes (records ×
+	// mean key and value size), so that a backend can size a device.
+	LogicalBytesHint int64
 }
 
 // Backend is a registered backend.

@@ -1,8 +1,10 @@
 package reference
 
 import (
+	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"path/filepath"
 	"sync"
 	"sync/atomic"
@@ -29,6 +31,11 @@ type Persistence struct {
 	RewriteMinBytes int64
 	// OnEvent receives snapshot, rewrite and fsync-slow events.
 	OnEvent func(kind string, at time.Time, d time.Duration, detail string)
+	// Clock drives the AOF's time decisions (the everysec fsync, the 2 s
+	// postponement, fsync latencies); nil is time.Now. Crash tests share a
+	// fake clock between it and a vfs.CrashFS so that "acknowledged within
+	// the last 2 s" and the modelled writeback are measured on one clock.
+	Clock func() time.Time
 }
 
 // DumpName is the RDB file name (Redis's dbfilename default).
@@ -115,6 +122,13 @@ func OpenStore(dir string, opts Options, p Persistence) (*Store, error) {
 	if p.AOF {
 		opts.Persister = s.per
 	}
+	if s.Persistent() {
+		// Without it a snapshot-only store would open fine and then fail
+		// every BGSave (the AOF creates its directory itself).
+		if err := opts.FS.MkdirAll(dir, 0o755); err != nil {
+			return nil, fmt.Errorf("reference: open store in %s: %w", dir, err)
+		}
+	}
 	db, err := Open(dir, opts)
 	if err != nil {
 		return nil, err
@@ -160,8 +174,13 @@ func (s *Store) recover() error {
 	}
 	path := filepath.Join(s.dir, DumpName)
 	fi, err := s.fs.Stat(path)
-	if err != nil {
+	if errors.Is(err, fs.ErrNotExist) {
 		return nil // no snapshot yet: an empty store
+	}
+	if err != nil {
+		// Starting empty here would let the next save overwrite the
+		// snapshot we could not read.
+		return fmt.Errorf("reference: recover: %w", err)
 	}
 	info, err := rdb.Load(s.fs, path, func(k, v []byte, _ int64) error { s.DB.Restore(k, v); return nil })
 	if err != nil {
@@ -172,7 +191,7 @@ func (s *Store) recover() error {
 }
 
 func (s *Store) aofOptions() aof.Options {
-	return aof.Options{FS: s.fs, Dir: s.dir, Fsync: s.p.Fsync, RDBBase: s.p.Preamble, OnEvent: s.p.OnEvent}
+	return aof.Options{FS: s.fs, Dir: s.dir, Fsync: s.p.Fsync, RDBBase: s.p.Preamble, OnEvent: s.p.OnEvent, Clock: s.p.Clock}
 }
 
 // Recovery says what Open loaded.

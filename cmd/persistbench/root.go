@@ -25,6 +25,6 @@ time, acknowledged writes lost on a crash and storage bloat, side by side.`,
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
 		return usageError{err}
 	})
-	root.AddCommand(newRunCmd(stdout, stderr), newListCmd(stdout), newVersionCmd(stdout))
+	root.AddCommand(newRunCmd(stdout, stderr), newReportCmd(stdout), newListCmd(stdout), newVersionCmd(stdout), newCompareCmd(stdout))
 	return root
 }

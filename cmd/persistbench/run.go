@@ -31,6 +31,10 @@ type runFlags struct {
 	redisServer                                     string
 	seed                                            int64
 	quiet                                           bool
+
+	// --plan and --dry-run (plan.go).
+	plan   string
+	dryRun bool
 }
 
 func newRunCmd(stdout, stderr io.Writer) *cobra.Command {
@@ -50,7 +54,9 @@ offers, with the default workload.`,
 		Example: `  persistbench run
   persistbench run --profile none,aof-always --workload ycsb-a --records 1m --duration 30s
   persistbench run --workload ycsb-b --rate 20000 --duration 5s --out out/ycsb-b
-  persistbench run --profile rdb --crash power-loss --crash-at random --seed 42`,
+  persistbench run --profile rdb --crash power-loss --crash-at random --seed 42
+  persistbench run --plan examples/seed-comparison.yaml
+  persistbench run --plan examples/ci-smoke.yaml --dry-run`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return runRun(cmd, f, stdout, stderr)
@@ -79,6 +85,8 @@ offers, with the default workload.`,
 	fl.BoolVar(&f.quiet, "quiet", false, "print nothing but errors (results are still written)")
 	fl.DurationVar(&f.readyTimeout, "ready-timeout", bench.DefaultReadyTimeout, "how long a restarted backend may take to serve reads")
 	fl.DurationVar(&f.interval, "interval", 0, "timeline interval (default 1s, finer on short runs)")
+	fl.StringVar(&f.plan, "plan", "", "run the matrix of a plan file (YAML: backends × profiles × workloads × records × repeats; see examples/)")
+	fl.BoolVar(&f.dryRun, "dry-run", false, "print the cells that would run, and exit")
 	return cmd
 }
 
@@ -91,22 +99,27 @@ func backendNames() string {
 }
 
 func runRun(cmd *cobra.Command, f *runFlags, stdout, stderr io.Writer) error {
-	cells, err := f.cells(cmd)
+	cells, out, err := f.resolveCells(cmd)
 	if err != nil {
 		return usageError{err}
 	}
+	if f.dryRun {
+		return printCells(stdout, cells, out)
+	}
 	if f.redisServer != "" {
-		if f.backend != "redis" {
+		if f.backend != "redis" && f.plan == "" {
 			return usagef("--redis-server applies to --backend redis only")
 		}
 		if _, err := exec.LookPath(f.redisServer); err != nil {
 			return usagef("--redis-server %s: %w", f.redisServer, err)
 		}
 		for i := range cells {
-			cells[i].Options = map[string]string{"redis-server": f.redisServer}
+			if cells[i].Backend == "redis" { // a plan may mix backends
+				cells[i].Options = map[string]string{"redis-server": f.redisServer}
+			}
 		}
 	}
-	outDir, err := prepareOut(f.out)
+	outDir, err := prepareOut(out)
 	if err != nil {
 		return usageError{err}
 	}

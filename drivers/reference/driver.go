@@ -1,13 +1,16 @@
 // Package reference is the driver of persistbench's embedded reference
 // engine (package github.com/persistbench/persistbench/reference), run in
-// the benchmark's own process. It registers the backend "reference" for
-// every built-in profile; today only profile none (memory only) opens, the
-// persistent profiles return an error wrapping drivers.ErrUnsupported until
-// their persistence layer is wired in (see persistence.go).
+// the benchmark's own process. It registers the backend "reference" with
+// the built-in profiles none, rdb and aof-* (the flash ones once flash.go
+// is wired) and both crash kinds. When the runner will crash it, the data
+// directory is mirrored into a crash-simulating model (vfs.Mirror): kill
+// ends the engine's run (processFS), power-loss also drops what was not
+// durable; Restart recovers from the same files.
 //
-// Operations are in-process calls: a pipeline is a loop, and the
-// acknowledgement of a write is the return of the engine's Set or Delete
-// (after its Persister's Wait, when there is one).
+// Operations are in-process calls; the acknowledgement of a write is the
+// return of the engine's Set or Delete (after its Persister's Wait, when
+// there is one). A pipeline applies its writes, then waits once for the
+// last one, so that the batch shares one fsync under aof-always.
 package reference
 
 import (
@@ -57,15 +60,19 @@ func offeredProfiles() []string {
 
 // Driver is the reference engine opened with one profile.
 type Driver struct {
-	profile drivers.Profile
-	shards  int
-	dir     string
-	events  eventLog
+	profile  drivers.Profile
+	shards   int
+	dir      string
+	sizeHint int64
+	events   eventLog
 
 	// fs is the OS file system, or a Mirror (real disk plus a
 	// crash-simulating model) when the runner will crash the engine.
 	fs     vfs.FS
 	mirror *vfs.Mirror
+	proc   *processFS // the running engine's view of fs when it may crash
+	// fault describes a slowdown injected for tests (fault.go), or "".
+	fault string
 
 	mu      sync.RWMutex // guards st against Crash and Restart
 	st      store
@@ -100,7 +107,7 @@ func Open(ctx context.Context, cfg drivers.Config) (*Driver, error) {
 	if err != nil {
 		return nil, err
 	}
-	d := &Driver{profile: cfg.Profile, shards: shards, dir: dir, fs: vfs.Default}
+	d := &Driver{profile: cfg.Profile, shards: shards, dir: dir, fs: vfs.Default, sizeHint: cfg.LogicalBytesHint}
 	if cfg.Crash != "" && cfg.Crash != drivers.CrashNone && dir != "" {
 		d.mirror, err = vfs.NewMirror(dir, vfs.CrashOptions{Seed: cfg.Seed})
 		if err != nil {
@@ -108,7 +115,10 @@ func Open(ctx context.Context, cfg drivers.Config) (*Driver, error) {
 		}
 		d.fs = d.mirror
 	}
-	d.st, err = d.openStore(d.fs)
+	if d.fs, d.fault, err = withFaults(d.fs); err != nil {
+		return nil, err
+	}
+	d.st, err = d.openStore(d.newProcess())
 	if err != nil {
 		return nil, fmt.Errorf("reference: %w", err)
 	}
@@ -190,8 +200,9 @@ func (d *Driver) Delete(ctx context.Context, key []byte) error {
 	return err
 }
 
-// Pipeline runs the ops one after the other: in-process there is no round
-// trip to save. It fails as a whole only when ctx is done before it starts.
+// Pipeline runs the ops in order, its writes batched on one durability
+// wait (pipelineBatched). It fails as a whole only when ctx is done before
+// it starts.
 func (d *Driver) Pipeline(ctx context.Context, ops []drivers.Op) error {
 	if err := ctx.Err(); err != nil {
 		return err
@@ -202,6 +213,9 @@ func (d *Driver) Pipeline(ctx context.Context, ops []drivers.Op) error {
 	}
 	if b, ok := st.(batcher); ok {
 		return pipelineBatched(st, b, ops)
+	}
+	if f, ok := st.(flashStore); ok && d.profile.Flash.CommitToDevice {
+		return pipelineConcurrent(f, ops)
 	}
 	for i := range ops {
 		op := &ops[i]
@@ -280,5 +294,31 @@ func pipelineBatched(st store, b batcher, ops []drivers.Op) error {
 			ops[i].Err = err
 		}
 	}
+	return nil
+}
+
+// pipelineConcurrent runs a batch's operations at once, so that the writes
+// of a pipeline share one device commit (commit-to-device group commit),
+// as a server's transaction threads would. The runner never puts two writes
+// of one key in a batch, so their order does not matter.
+func pipelineConcurrent(st store, ops []drivers.Op) error {
+	var wg sync.WaitGroup
+	for i := range ops {
+		wg.Add(1)
+		go func(op *drivers.Op) {
+			defer wg.Done()
+			switch op.Kind {
+			case drivers.OpGet:
+				op.Value, op.Found, op.Err = st.Get(op.Key, op.Value)
+			case drivers.OpSet:
+				op.Err = st.Set(op.Key, op.Value)
+			case drivers.OpDelete:
+				_, op.Err = st.Delete(op.Key)
+			default:
+				op.Err = fmt.Errorf("reference: pipeline: unknown op kind %d", op.Kind)
+			}
+		}(&ops[i])
+	}
+	wg.Wait()
 	return nil
 }

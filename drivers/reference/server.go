@@ -89,20 +89,19 @@ func (d *Driver) Crash(ctx context.Context, kind drivers.CrashKind) error {
 	if d.mirror == nil {
 		return fmt.Errorf("reference: crash %s: the engine was opened without a crash model (drivers.Config.Crash was none): %w", kind, drivers.ErrUnsupported)
 	}
+	if kind != drivers.CrashKill && kind != drivers.CrashPowerLoss {
+		return fmt.Errorf("reference: crash %q: want kill or power-loss", kind)
+	}
 	d.crashed.Store(true)
 	d.mu.Lock()
 	st := d.st
 	d.st = nil
 	d.mu.Unlock()
 	var err error
-	switch kind {
-	case drivers.CrashKill:
-		d.mirror.Kill()
-	case drivers.CrashPowerLoss:
-		d.mirror.Kill()
-	default:
-		return fmt.Errorf("reference: crash %q: want kill or power-loss", kind)
-	}
+	// The process dies at once: no file operation of its goroutines lands
+	// from here on, and its open handles fail.
+	d.proc.kill()
+	d.mirror.Kill()
 	if st != nil {
 		st.Abandon()
 	}
@@ -119,7 +118,7 @@ func (d *Driver) Restart(ctx context.Context) (drivers.Recovery, error) {
 		return drivers.Recovery{}, fmt.Errorf("reference: restart: the engine did not crash")
 	}
 	start := time.Now()
-	st, err := d.openStore(d.fs)
+	st, err := d.openStore(d.newProcess())
 	if err != nil {
 		return drivers.Recovery{}, fmt.Errorf("reference: restart: %w", err)
 	}
@@ -166,6 +165,9 @@ func (d *Driver) config() map[string]string {
 	}
 	if d.mirror != nil {
 		c["crash-model"] = "real disk mirrored into a crash-simulating model (vfs.Mirror)"
+	}
+	if d.fault != "" {
+		c["fault"] = d.fault
 	}
 	return c
 }

@@ -53,13 +53,17 @@ func (m memStore) stats(out drivers.Stats) {
 	out[StatSlabBytes] = float64(st.SlabBytes)
 	out[StatGarbageBytes] = float64(st.Garbage)
 	out[StatCompactions] = float64(st.Compactions)
-	out[drivers.StatSnapshots] = float64(st.Snapshots)
-	if st.Snapshots > 0 {
+	if st.Snapshots > 0 { // of the latest snapshot, a BGSave's or a rewrite's
 		out[drivers.StatCOWPeakBytes] = float64(st.COWPeakBytes)
 	}
 	ps, as := m.PersistStats(), m.AOFStats()
+	// Snapshots are BGSaves (Redis's rdb_saves); the engine's own count
+	// also holds the snapshots AOF rewrites take, counted as rewrites.
+	out[drivers.StatSnapshots] = float64(ps.Snapshots)
 	if m.persistent() {
 		out[drivers.StatBytesWritten] = float64(ps.SnapshotBytes + as.BytesWritten)
+	}
+	if as.Policy != "" { // the AOF's figures; without one they are not measured, not zero
 		out[drivers.StatRewrites] = float64(as.Rewrites)
 		out[drivers.StatFsyncs] = float64(as.Fsyncs)
 		out[drivers.StatDelayedFsyncs] = float64(as.DelayedFsyncs)
@@ -94,7 +98,7 @@ func persistence(p drivers.Profile, onEvent func(string, time.Time, time.Duratio
 // openStore opens the store for the driver's profile on fs.
 func (d *Driver) openStore(fs vfs.FS) (store, error) {
 	if d.profile.Flash != nil {
-		return openFlash(fs, d.dir, *d.profile.Flash, d.onEvent)
+		return openFlash(fs, d.dir, *d.profile.Flash, d.sizeHint, d.onEvent)
 	}
 	s, err := engine.OpenStore(d.dir, engine.Options{FS: fs, Shards: d.shards}, persistence(d.profile, d.onEvent))
 	if err != nil {
