@@ -118,8 +118,15 @@ func worstPauseValue(c *bench.Cell, n *footnotes) string {
 		}
 		return n.mark(formatMicros(*p.ForkMaxUS), notes...)
 	}
+	if *p.StallMaxUS == 0 && (p.StallCount == nil || *p.StallCount == 0) {
+		return n.mark("none", noStallNote)
+	}
 	return formatMicros(*p.StallMaxUS)
 }
+
+// noStallNote explains a run without a single stall: the detector reports
+// stalls of 2 ms or more (bench's stallMin).
+const noStallNote = "worst pause: no stretch of 2 ms or more without a completed operation"
 
 func recoveryValue(c *bench.Cell, n *footnotes) string {
 	if c.Recovery == nil {
