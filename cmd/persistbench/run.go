@@ -14,6 +14,7 @@ import (
 
 	"github.com/persistbench/persistbench/bench"
 	"github.com/persistbench/persistbench/drivers"
+	_ "github.com/persistbench/persistbench/drivers/aerospike" // registers the aerospike backend
 	_ "github.com/persistbench/persistbench/drivers/redis"     // registers the redis backend
 	_ "github.com/persistbench/persistbench/drivers/reference" // registers the reference backend
 	"github.com/persistbench/persistbench/reports"
@@ -29,6 +30,7 @@ type runFlags struct {
 	rate                                            float64
 	crash, crashAt, out, dataDir, addr, password    string
 	redisServer                                     string
+	asd                                             string
 	seed                                            int64
 	quiet                                           bool
 
@@ -82,6 +84,7 @@ offers, with the default workload.`,
 	fl.StringVar(&f.password, "password", "", "password of the external server (also from REDISCLI_AUTH; never written anywhere)")
 	fl.Int64Var(&f.seed, "seed", 0, "seed of every random choice, for a replayable run (default: from the clock, recorded in the results)")
 	fl.StringVar(&f.redisServer, "redis-server", "", "redis-server binary for --backend redis (default: the one on PATH)")
+	fl.StringVar(&f.asd, "asd", "", "asd binary for --backend aerospike (default: the one on PATH)")
 	fl.BoolVar(&f.quiet, "quiet", false, "print nothing but errors (results are still written)")
 	fl.DurationVar(&f.readyTimeout, "ready-timeout", bench.DefaultReadyTimeout, "how long a restarted backend may take to serve reads")
 	fl.DurationVar(&f.interval, "interval", 0, "timeline interval (default 1s, finer on short runs)")
@@ -116,6 +119,19 @@ func runRun(cmd *cobra.Command, f *runFlags, stdout, stderr io.Writer) error {
 		for i := range cells {
 			if cells[i].Backend == "redis" { // a plan may mix backends
 				cells[i].Options = map[string]string{"redis-server": f.redisServer}
+			}
+		}
+	}
+	if f.asd != "" {
+		if _, err := exec.LookPath(f.asd); err != nil {
+			return usagef("--asd %s: %w", f.asd, err)
+		}
+		for i := range cells {
+			if cells[i].Backend == "aerospike" {
+				if cells[i].Options == nil {
+					cells[i].Options = map[string]string{}
+				}
+				cells[i].Options["asd"] = f.asd
 			}
 		}
 	}
