@@ -37,7 +37,26 @@
 //	*2\r\n $3\r\n DEL\r\n    $<len(key)>\r\n <key>\r\n
 //
 // (spaces added for reading; none are written). Lengths are decimal ASCII.
-// Lines starting with '#' (Redis's "#TS:" annotations) are skipped on load.
+//
+// Each write turn (one write(2) of what was buffered) is one batch, opened
+// by an annotation line that covers the bytes after it:
+//
+//	#PB:<crc32c> <length>\r\n  <length bytes of records>
+//	    8 lowercase hex digits, CRC-32C (Castagnoli) of those bytes
+//	                10 decimal digits, zero-padded
+//
+// e.g. "#PB:ef6d553e 0000000052\r\n" before SELECT 0 + SET k1 v1. Redis
+// 7.0 skips lines starting with '#' (loadSingleAppendOnlyFile; its
+// redis-check-aof reads them as annotations and only acts on "#TS:"), so
+// the files stay Redis-compatible. RESP has no checksum: a power cut that
+// keeps unsynced pages out of order can leave zeros inside a value that
+// still parses. Load therefore checks each batch before replaying any of
+// it; a batch that fails its checksum, is cut short or has a malformed
+// annotation is a torn tail in the last file (cut, like a torn record) and
+// a *CorruptError in any other. Records with no #PB annotation before them
+// (files Redis wrote, or appended to) are replayed unchecked, and other
+// annotations ("#TS:") are skipped. A lost annotation page reads as zeros,
+// which are not RESP, so a damaged batch is never replayed unchecked.
 // An RDB base starts with the magic "REDIS" and is decoded by the caller's
 // decoder (package rdb draws that format).
 //
@@ -69,8 +88,9 @@
 //
 // Load replays the manifest's base, then its incrs, in order (history
 // files are skipped). A last file that ends inside a record is cut back to
-// its last complete command, on disk, and the cut is reported
-// (aof-load-truncated yes); a torn record in an earlier file, bad RESP, or
+// its last complete command (or before its torn batch), on disk, and the
+// cut is reported (aof-load-truncated yes); a torn record or batch in an
+// earlier file, bad RESP, or
 // a command other than SELECT 0, SET k v, DEL/UNLINK, MULTI/EXEC is an
 // error naming the file and offset. Options.FixTail also cuts corruption
 // in the last file (redis-check-aof --fix). Because a rotation fdatasyncs

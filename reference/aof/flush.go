@@ -85,13 +85,15 @@ func (a *AOF) writeTurnLocked() bool {
 	return true
 }
 
-// writeRecords writes data at off. After a short write it cuts the partial
-// record off, as Redis does, so the file never ends in half a record that
-// a later append would bury; n is what stays written.
+// writeRecords seals the batch in data (its annotation) and writes it at
+// off. After a short write it cuts the partial batch off, as Redis cuts a
+// partial record, so the file never ends in half a batch that a later
+// append would bury; n is what stays written.
 func writeRecords(f *incrFile, data []byte, off int64) (int, error) {
 	if len(data) == 0 {
 		return 0, nil
 	}
+	sealBatch(data)
 	n, err := f.f.WriteAt(data, off)
 	if err != nil {
 		if n > 0 && f.f.Truncate(off) == nil {

@@ -35,6 +35,7 @@ func FuzzAOFLoad(f *testing.F) {
 	f.Add([]byte(sel0 + set("a", "1") + "*2\r\n$3\r\nDEL\r\n$1"))
 	f.Add([]byte("*1\r\n$5\r\nMULTI\r\n" + set("k", "v")))
 	f.Add([]byte("#TS:1700000000\r\n" + set("k", "v") + "\x00\x00"))
+	f.Add([]byte(batch(sel0+set("a", "1")) + batch(set("b", "2"))[:batchHdrLen+7]))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		for _, fix := range []bool{false, true} {
 			fs := vfs.NewCrash(vfs.CrashOptions{})

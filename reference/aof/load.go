@@ -21,9 +21,10 @@ type LoadStats struct {
 // Load replays the AOF: manifest, then the base (RDB through decodeRDB when
 // it starts with "REDIS", RESP otherwise), then the incrs in order; apply
 // receives every record in order. A missing directory or manifest is an
-// empty AOF. A last file that ends inside a record is cut back to its last
-// complete command, on disk too, and the cut reported (Redis's
-// aof-load-truncated yes); a torn record in any other file, bad RESP, or a
+// empty AOF. A last file that ends inside a record, or whose batch fails
+// its "#PB:" checksum (see the package doc), is cut back to its last
+// complete command before it, on disk too, and the cut reported (Redis's
+// aof-load-truncated yes); a torn record or batch in any other file, bad RESP, or a
 // command other than SELECT 0/SET/DEL/UNLINK/MULTI/EXEC is an error naming
 // the file and offset (*CorruptError, or ErrUnsupported). With
 // Options.FixTail, corruption in the last file is cut like a torn tail.
@@ -90,7 +91,7 @@ func loadFile(o Options, name string, last bool, decodeRDB func(io.Reader, func(
 	if magic, _ := br.Peek(5); string(magic) == "REDIS" {
 		return loadRDB(name, br, decodeRDB, apply, ls)
 	}
-	p := &replayer{name: name, r: br, size: size, apply: apply}
+	p := &replayer{name: name, r: br, ra: f, size: size, apply: apply}
 	err = p.run()
 	ls.Records += p.records
 	var ce *CorruptError

@@ -75,7 +75,7 @@ func (a *AOF) rotate(cand Manifest, nf *incrFile, epoch uint64, next bool) (uint
 	a.written, a.synced = max(a.written, hi), max(a.synced, hi)
 	old.synced = old.off
 	if merr != nil && !renamed {
-		old.buf = append(old.buf, nf.buf...) // nf's records start with their own SELECT 0: harmless
+		old.buf = joinBatches(old.buf, nf.buf) // nf's records start with their own SELECT 0: harmless
 		a.cur = old
 		a.cond.Broadcast()
 		a.mu.Unlock()

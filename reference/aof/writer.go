@@ -16,7 +16,7 @@ type incrFile struct {
 	f        vfs.File
 	off      int64  // bytes in the file (written)
 	synced   int64  // bytes covered by the last fdatasync
-	buf      []byte // records not yet written
+	buf      []byte // records not yet written, after room for their batch annotation
 	spare    []byte // the previous buffer, reused
 	selected bool   // SELECT 0 already buffered by this process
 }
@@ -161,6 +161,7 @@ func (a *AOF) Append(epoch uint64, del bool, key, value []byte) (uint64, error) 
 		return 0, err
 	}
 	f := a.cur
+	f.buf = reserveBatchHeader(f.buf)
 	if !f.selected {
 		f.buf = AppendSelect(f.buf, 0)
 		f.selected = true

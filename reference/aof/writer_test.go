@@ -98,9 +98,14 @@ func TestFreshLayoutAndExactBytes(t *testing.T) {
 				t.Errorf("manifest = %q, want %q", man, want)
 			}
 			incr, _ := os.ReadFile(filepath.Join(ad, "appendonly.aof.1.incr.aof"))
-			want := "*2\r\n$6\r\nSELECT\r\n$1\r\n0\r\n" +
+			// One batch per Wait, each opened by its annotation: CRC-32C
+			// and length of the records after it (checked by hand).
+			want := "#PB:ef6d553e 0000000052\r\n" +
+				"*2\r\n$6\r\nSELECT\r\n$1\r\n0\r\n" +
 				"*3\r\n$3\r\nSET\r\n$2\r\nk1\r\n$2\r\nv1\r\n" +
+				"#PB:dc69fd9c 0000000021\r\n" +
 				"*2\r\n$3\r\nDEL\r\n$2\r\nk1\r\n" +
+				"#PB:70ac813d 0000000029\r\n" +
 				"*3\r\n$3\r\nSET\r\n$2\r\nk2\r\n$2\r\nv2\r\n"
 			if string(incr) != want {
 				t.Errorf("incr = %q, want %q", incr, want)
@@ -128,7 +133,7 @@ func TestReopenAppendsWithSelect(t *testing.T) {
 		t.Fatal(err)
 	}
 	put(t, a, 0, false, "b", "2")
-	if got := a.Size(); got != 2*int64(len(AppendSelect(nil, 0)))+int64(len(AppendSet(nil, []byte("a"), []byte("1")))*2) {
+	if got := a.Size(); got != 2*int64(batchHdrLen+len(AppendSelect(nil, 0)))+int64(len(AppendSet(nil, []byte("a"), []byte("1")))*2) {
 		t.Errorf("Size = %d", got)
 	}
 	if err := a.Close(); err != nil {
