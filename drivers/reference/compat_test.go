@@ -4,13 +4,13 @@ import (
 	"context"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/persistbench/persistbench/drivers"
+	"github.com/persistbench/persistbench/internal/redistest"
 )
 
 // compatValue is value i: integers (RDB's integer encodings), empty,
@@ -39,30 +39,29 @@ func TestRedisLoadsDataDir(t *testing.T) {
 	const n = 600
 	for _, tc := range []struct {
 		profile string
-		check   string // tool and the file it checks
-		file    string
+		check   func(testing.TB, string) error // redis-check-aof or -rdb
+		file    string                         // what check reads
 		args    []string
 	}{
-		{"aof-always", "redis-check-aof", "appendonlydir/appendonly.aof.manifest", []string{"--appendonly", "yes"}},
-		{"aof-preamble", "redis-check-aof", "appendonlydir/appendonly.aof.manifest", []string{"--appendonly", "yes"}},
-		{"rdb", "redis-check-rdb", "dump.rdb", []string{"--appendonly", "no", "--dbfilename", "dump.rdb"}},
+		{"aof-always", redistest.CheckAOF, "appendonlydir/appendonly.aof.manifest", []string{"--appendonly", "yes"}},
+		{"aof-preamble", redistest.CheckAOF, "appendonlydir/appendonly.aof.manifest", []string{"--appendonly", "yes"}},
+		{"rdb", redistest.CheckRDB, "dump.rdb", []string{"--appendonly", "no", "--dbfilename", "dump.rdb"}},
 	} {
 		t.Run(tc.profile, func(t *testing.T) {
-			check := redisTool(t, tc.check)
+			redistest.Tool(t, "redis-server") // before the work; the check tools come with it
 			dir := t.TempDir()
 			want := writeCompat(t, tc.profile, dir, n)
-			out, err := exec.Command(check, filepath.Join(dir, tc.file)).CombinedOutput()
-			if err != nil {
-				t.Fatalf("%s %s: %v\n%s", tc.check, tc.file, err, out)
+			if err := tc.check(t, filepath.Join(dir, tc.file)); err != nil {
+				t.Fatal(err)
 			}
-			c := startRedis(t, dir, tc.args...)
-			if got := c.must(t, "DBSIZE"); got != int64(len(want)) {
+			c := redistest.Start(t, dir, tc.args...).Client(t)
+			if got := c.Must(t, "DBSIZE"); got != int64(len(want)) {
 				t.Fatalf("redis DBSIZE %v, want %d", got, len(want))
 			}
 			for i := range n {
 				k := fmt.Sprintf("key:%d", i)
 				w, ok := want[k]
-				got := c.must(t, "GET", k)
+				got := c.Must(t, "GET", k)
 				if (got == nil) == ok || (ok && got != w) {
 					t.Fatalf("redis GET %s = %.40q, want %.40q (present %v)", k, got, w, ok)
 				}

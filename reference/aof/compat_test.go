@@ -5,11 +5,12 @@ import (
 	"flag"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/persistbench/persistbench/internal/redistest"
 )
 
 var update = flag.Bool("update", false, "regenerate testdata/redis-7.0-resp from a live redis-server")
@@ -48,7 +49,7 @@ func writeOurs(t *testing.T, dir string) state {
 }
 
 func TestRedisCheckAOFAcceptsOurs(t *testing.T) {
-	bin := redisTool(t, "redis-check-aof")
+	redistest.Tool(t, "redis-check-aof")
 	tests := []struct {
 		name  string
 		build func(t *testing.T, dir string)
@@ -63,9 +64,8 @@ func TestRedisCheckAOFAcceptsOurs(t *testing.T) {
 	for _, tt := range tests {
 		dir := t.TempDir()
 		tt.build(t, dir)
-		out, err := exec.Command(bin, filepath.Join(dir, "appendonlydir", "appendonly.aof.manifest")).CombinedOutput()
-		if err != nil || !strings.Contains(string(out), "is valid") {
-			t.Errorf("%s: redis-check-aof: %v\n%s", tt.name, err, out)
+		if err := redistest.CheckAOF(t, filepath.Join(dir, "appendonlydir", "appendonly.aof.manifest")); err != nil {
+			t.Errorf("%s: %v", tt.name, err)
 		}
 	}
 }
@@ -75,50 +75,52 @@ func TestRedisCheckAOFAcceptsOurs(t *testing.T) {
 func TestRedisLoadsOurs(t *testing.T) {
 	dir := t.TempDir()
 	want := writeOurs(t, dir)
-	s := startRedis(t, dir, "--appendonly", "yes", "--appendfsync", "always")
-	c, err := s.dial()
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.close()
-	if n := mustDo(t, c, "DBSIZE"); n != int64(len(want)) {
-		t.Errorf("DBSIZE = %v, want %d", n, len(want))
-	}
-	for k, v := range want {
-		if got := mustDo(t, c, "GET", k); got != v {
-			t.Errorf("GET %q = %q, want %q", k, got, v)
-		}
-	}
-	mustDo(t, c, "SET", "from-redis", "1")
-	mustDo(t, c, "DEL", "key:1")
+	s := redistest.Start(t, dir, "--appendonly", "yes", "--appendfsync", "always")
+	c := s.Client(t)
+	redisHolds(t, c, want)
+	c.Must(t, "SET", "from-redis", "1")
+	c.Must(t, "DEL", "key:1")
 	want["from-redis"] = "1"
 	delete(want, "key:1")
-	s.shutdown(t)
+	s.Shutdown(t)
 	got, _ := loadState(t, Options{Dir: dir})
 	if d := diffState(got, want); d != "" {
 		t.Errorf("after Redis appended: %s", d)
 	}
 }
 
+// redisHolds checks that the server c talks to holds exactly want.
+func redisHolds(t *testing.T, c *redistest.Conn, want state) {
+	t.Helper()
+	if n := c.Must(t, "DBSIZE"); n != int64(len(want)) {
+		t.Errorf("DBSIZE = %v, want %d", n, len(want))
+	}
+	for k, v := range want {
+		if got := c.Must(t, "GET", k); got != v {
+			t.Errorf("GET %q = %q, want %q", k, got, v)
+		}
+	}
+}
+
 // redisWorkload runs SETs and DELs, a BGREWRITEAOF, and more writes
 // against s, and returns the expected final state.
-func redisWorkload(t *testing.T, s *redisServer) state {
+func redisWorkload(t *testing.T, s *redistest.Server) state {
 	t.Helper()
-	c, err := s.dial()
+	c, err := s.Dial()
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer c.close()
+	defer c.Close()
 	want := state{}
-	set := func(k, v string) { mustDo(t, c, "SET", k, v); want[k] = v }
-	del := func(k string) { mustDo(t, c, "DEL", k); delete(want, k) }
+	set := func(k, v string) { c.Must(t, "SET", k, v); want[k] = v }
+	del := func(k string) { c.Must(t, "DEL", k); delete(want, k) }
 	for i := 0; i < 40; i++ {
 		set(fmt.Sprintf("key:%02d", i), fmt.Sprintf("before-%d", i))
 	}
 	for i := 0; i < 40; i += 5 {
 		del(fmt.Sprintf("key:%02d", i))
 	}
-	mustDo(t, c, "BGREWRITEAOF")
+	c.Must(t, "BGREWRITEAOF")
 	deadline := time.Now().Add(30 * time.Second)
 	for infoField(t, c, "aof_rewrite_in_progress") != "0" || infoField(t, c, "aof_rewrite_scheduled") != "0" {
 		if time.Now().After(deadline) {
@@ -139,9 +141,9 @@ func redisWorkload(t *testing.T, s *redisServer) state {
 // fixture that TestLoadRedisFixture checks without Redis.
 func TestLoadRedisWritten(t *testing.T) {
 	dir := t.TempDir()
-	s := startRedis(t, dir, "--appendonly", "yes", "--appendfsync", "always", "--aof-use-rdb-preamble", "no")
+	s := redistest.Start(t, dir, "--appendonly", "yes", "--appendfsync", "always", "--aof-use-rdb-preamble", "no")
 	want := redisWorkload(t, s)
-	s.shutdown(t)
+	s.Shutdown(t)
 	got, ls := loadState(t, Options{Dir: dir})
 	if d := diffState(got, want); d != "" {
 		t.Error(d)
@@ -150,29 +152,44 @@ func TestLoadRedisWritten(t *testing.T) {
 		t.Errorf("loaded %d files, want base + incr", ls.Files)
 	}
 	if *update {
-		dst := filepath.Join(redisFixture, "appendonlydir")
-		if err := os.RemoveAll(dst); err != nil {
-			t.Fatal(err)
-		}
-		copyDir(t, filepath.Join(dir, "appendonlydir"), dst)
-		js, _ := json.MarshalIndent(want, "", "  ")
-		if err := os.WriteFile(filepath.Join(redisFixture, "expected.json"), append(js, '\n'), 0o644); err != nil {
-			t.Fatal(err)
-		}
+		storeFixture(t, redisFixture, dir, want)
 	}
 }
 
-func TestLoadRedisFixture(t *testing.T) {
-	js, err := os.ReadFile(filepath.Join(redisFixture, "expected.json"))
+// storeFixture copies dir's appendonlydir into fixture and writes want as
+// its expected.json (for -update).
+func storeFixture(t *testing.T, fixture, dir string, want state) {
+	t.Helper()
+	dst := filepath.Join(fixture, "appendonlydir")
+	if err := os.RemoveAll(dst); err != nil {
+		t.Fatal(err)
+	}
+	copyDir(t, filepath.Join(dir, "appendonlydir"), dst)
+	js, _ := json.MarshalIndent(want, "", "  ")
+	if err := os.WriteFile(filepath.Join(fixture, "expected.json"), append(js, '\n'), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// openFixture copies fixture's appendonlydir into a fresh directory and
+// returns it with the state in its expected.json.
+func openFixture(t *testing.T, fixture string) (dir string, want state) {
+	t.Helper()
+	js, err := os.ReadFile(filepath.Join(fixture, "expected.json"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := state{}
+	want = state{}
 	if err := json.Unmarshal(js, &want); err != nil {
 		t.Fatal(err)
 	}
-	dir := t.TempDir()
-	copyDir(t, filepath.Join(redisFixture, "appendonlydir"), filepath.Join(dir, "appendonlydir"))
+	dir = t.TempDir()
+	copyDir(t, filepath.Join(fixture, "appendonlydir"), filepath.Join(dir, "appendonlydir"))
+	return dir, want
+}
+
+func TestLoadRedisFixture(t *testing.T) {
+	dir, want := openFixture(t, redisFixture)
 	got, ls := loadState(t, Options{Dir: dir})
 	if d := diffState(got, want); d != "" {
 		t.Error(d)

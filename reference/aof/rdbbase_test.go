@@ -1,16 +1,15 @@
 package aof
 
 import (
-	"encoding/json"
 	"fmt"
 	"io"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"sort"
 	"strings"
 	"testing"
 
+	"github.com/persistbench/persistbench/internal/redistest"
 	"github.com/persistbench/persistbench/reference/rdb"
 )
 
@@ -58,7 +57,7 @@ func writeRDBBase(s state) func(w io.Writer) error {
 // TestRedisAcceptsOurRDBBase: an AOF whose base was written by package rdb
 // (aof-use-rdb-preamble yes) passes redis-check-aof and loads in Redis.
 func TestRedisAcceptsOurRDBBase(t *testing.T) {
-	check := redisTool(t, "redis-check-aof")
+	redistest.Tool(t, "redis-check-aof")
 	dir := t.TempDir()
 	a := mustOpen(t, Options{Dir: dir, Fsync: FsyncAlways, RDBBase: true})
 	m := newModel(a)
@@ -91,24 +90,11 @@ func TestRedisAcceptsOurRDBBase(t *testing.T) {
 	if d := diffState(got, want); d != "" {
 		t.Error(d)
 	}
-	out, err := exec.Command(check, filepath.Join(dir, "appendonlydir", "appendonly.aof.manifest")).CombinedOutput()
-	if err != nil || !strings.Contains(string(out), "is valid") {
-		t.Errorf("redis-check-aof: %v\n%s", err, out)
+	if err := redistest.CheckAOF(t, filepath.Join(dir, "appendonlydir", "appendonly.aof.manifest")); err != nil {
+		t.Error(err)
 	}
-	s := startRedis(t, dir, "--appendonly", "yes")
-	c, err := s.dial()
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.close()
-	if n := mustDo(t, c, "DBSIZE"); n != int64(len(want)) {
-		t.Errorf("DBSIZE = %v, want %d", n, len(want))
-	}
-	for k, v := range want {
-		if got := mustDo(t, c, "GET", k); got != v {
-			t.Errorf("GET %q = %q, want %q", k, got, v)
-		}
-	}
+	s := redistest.Start(t, dir, "--appendonly", "yes")
+	redisHolds(t, s.Client(t), want)
 }
 
 // TestLoadRedisWrittenPreamble loads what a live Redis 7.0 wrote with
@@ -116,9 +102,9 @@ func TestRedisAcceptsOurRDBBase(t *testing.T) {
 // stores it as the fixture of TestLoadRedisFixturePreamble.
 func TestLoadRedisWrittenPreamble(t *testing.T) {
 	dir := t.TempDir()
-	s := startRedis(t, dir, "--appendonly", "yes", "--appendfsync", "everysec", "--aof-use-rdb-preamble", "yes")
+	s := redistest.Start(t, dir, "--appendonly", "yes", "--appendfsync", "everysec", "--aof-use-rdb-preamble", "yes")
 	want := redisWorkload(t, s)
-	s.shutdown(t)
+	s.Shutdown(t)
 	got := state{}
 	ls, err := Load(Options{Dir: dir}, decodeRDB, got.apply)
 	if err != nil {
@@ -132,29 +118,12 @@ func TestLoadRedisWrittenPreamble(t *testing.T) {
 		t.Errorf("manifest %q, %d files: want an RDB base and one incr", man, ls.Files)
 	}
 	if *update {
-		dst := filepath.Join(redisRDBFixture, "appendonlydir")
-		if err := os.RemoveAll(dst); err != nil {
-			t.Fatal(err)
-		}
-		copyDir(t, filepath.Join(dir, "appendonlydir"), dst)
-		js, _ := json.MarshalIndent(want, "", "  ")
-		if err := os.WriteFile(filepath.Join(redisRDBFixture, "expected.json"), append(js, '\n'), 0o644); err != nil {
-			t.Fatal(err)
-		}
+		storeFixture(t, redisRDBFixture, dir, want)
 	}
 }
 
 func TestLoadRedisFixturePreamble(t *testing.T) {
-	js, err := os.ReadFile(filepath.Join(redisRDBFixture, "expected.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	want := state{}
-	if err := json.Unmarshal(js, &want); err != nil {
-		t.Fatal(err)
-	}
-	dir := t.TempDir()
-	copyDir(t, filepath.Join(redisRDBFixture, "appendonlydir"), filepath.Join(dir, "appendonlydir"))
+	dir, want := openFixture(t, redisRDBFixture)
 	got := state{}
 	if _, err := Load(Options{Dir: dir}, decodeRDB, got.apply); err != nil {
 		t.Fatal(err)

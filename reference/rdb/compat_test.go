@@ -5,12 +5,13 @@ import (
 	"errors"
 	"math/rand/v2"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/persistbench/persistbench/internal/redistest"
 )
 
 func itoa(v int64) string { return strconv.FormatInt(v, 10) }
@@ -125,7 +126,7 @@ func compatEntries() []entry {
 // TestRedisLoadsOurFile: a file from the encoder passes redis-check-rdb and
 // redis-server loads it with the same keys, values and expiries.
 func TestRedisLoadsOurFile(t *testing.T) {
-	check := lookRedis(t, "redis-check-rdb")
+	redistest.Tool(t, "redis-check-rdb")
 	es := compatEntries()
 	for _, compress := range []bool{false, true} {
 		t.Run("compress="+strconv.FormatBool(compress), func(t *testing.T) {
@@ -143,31 +144,30 @@ func TestRedisLoadsOurFile(t *testing.T) {
 			path := filepath.Join(dir, "dump.rdb")
 			must(t, os.WriteFile(path, buf.Bytes(), 0o644))
 
-			out, err := exec.Command(check, path).CombinedOutput()
-			if err != nil || !strings.Contains(string(out), "RDB looks OK") {
-				t.Fatalf("redis-check-rdb: %v\n%s", err, out)
+			if err := redistest.CheckRDB(t, path); err != nil {
+				t.Fatal(err)
 			}
 			s := startRedis(t, dir)
-			c, err := s.dial()
+			c, err := s.Dial()
 			must(t, err)
-			defer c.close()
-			if n := c.must(t, "DBSIZE"); n != int64(len(es)) {
+			defer c.Close()
+			if n := c.Must(t, "DBSIZE"); n != int64(len(es)) {
 				t.Fatalf("DBSIZE %v, want %d", n, len(es))
 			}
 			for _, e := range es {
-				if v := c.must(t, "GET", e.key); v != e.value {
+				if v := c.Must(t, "GET", e.key); v != e.value {
 					t.Fatalf("GET %q: %d bytes, want %d", e.key, len(v.(string)), len(e.value))
 				}
 				want := int64(-1)
 				if e.expireAtMS != 0 {
 					want = e.expireAtMS
 				}
-				if got := c.must(t, "PEXPIRETIME", e.key); got != want {
+				if got := c.Must(t, "PEXPIRETIME", e.key); got != want {
 					t.Fatalf("PEXPIRETIME %q = %v, want %d", e.key, got, want)
 				}
 			}
-			c.must(t, "SELECT", "3")
-			if v := c.must(t, "GET", "db3-key"); v != "db3-value" {
+			c.Must(t, "SELECT", "3")
+			if v := c.Must(t, "GET", "db3-key"); v != "db3-value" {
 				t.Fatalf("db 3: GET db3-key = %v", v)
 			}
 		})

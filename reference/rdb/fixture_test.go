@@ -107,14 +107,14 @@ func TestUpdateFixtures(t *testing.T) {
 	// A dump with a hash among strings, for the unsupported-type error.
 	dir := t.TempDir()
 	s := startRedis(t, dir)
-	c, err := s.dial()
+	c, err := s.Dial()
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer c.close()
-	c.must(t, "SET", "a", "1")
-	c.must(t, "HSET", "user:1", "name", "ada")
-	c.must(t, "SAVE")
+	defer c.Close()
+	c.Must(t, "SET", "a", "1")
+	c.Must(t, "HSET", "user:1", "name", "ada")
+	c.Must(t, "SAVE")
 	b, err := os.ReadFile(filepath.Join(dir, "dump.rdb"))
 	if err != nil {
 		t.Fatal(err)
@@ -135,19 +135,19 @@ func redisDump(t *testing.T, compression string, es []entry) []byte {
 	t.Helper()
 	dir := t.TempDir()
 	s := startRedis(t, dir, "--rdbcompression", compression)
-	c, err := s.dial()
+	c, err := s.Dial()
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer c.close()
+	defer c.Close()
 	for _, e := range es {
 		if e.expireAtMS != 0 {
-			c.must(t, "SET", e.key, e.value, "PXAT", itoa(e.expireAtMS))
+			c.Must(t, "SET", e.key, e.value, "PXAT", itoa(e.expireAtMS))
 		} else {
-			c.must(t, "SET", e.key, e.value)
+			c.Must(t, "SET", e.key, e.value)
 		}
 	}
-	c.must(t, "SAVE")
+	c.Must(t, "SAVE")
 	b, err := os.ReadFile(filepath.Join(dir, "dump.rdb"))
 	if err != nil {
 		t.Fatal(err)
