@@ -7,13 +7,11 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
-	"sync"
-	"sync/atomic"
 	"testing"
 	"time"
-
 	"unsafe"
 
+	"github.com/persistbench/persistbench/internal/fsyncprobe"
 	"github.com/persistbench/persistbench/reference/vfs"
 	"golang.org/x/sys/unix"
 )
@@ -47,32 +45,11 @@ func benchKey(i int) []byte { return fmt.Appendf(nil, "key:%012d", i) }
 // runWriters runs n acknowledged writes from benchWriters goroutines and
 // returns the acknowledged writes per second.
 func runWriters(b *testing.B, n int, write func(w, i int) error) float64 {
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	errs := make(chan error, benchWriters)
-	start := time.Now()
-	for w := 0; w < benchWriters; w++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for {
-				i := int(next.Add(1))
-				if i > n {
-					return
-				}
-				if err := write(w, i); err != nil {
-					errs <- err
-					return
-				}
-			}
-		}()
-	}
-	wg.Wait()
-	close(errs)
-	for err := range errs {
+	d, err := fsyncprobe.Writers(benchWriters, n, write)
+	if err != nil {
 		b.Fatal(err)
 	}
-	return float64(n) / time.Since(start).Seconds()
+	return float64(n) / d.Seconds()
 }
 
 // BenchmarkIndexBytes measures the DRAM one record costs: the live heap
@@ -127,75 +104,28 @@ func benchSet(b *testing.B, commit bool) {
 	b.ReportMetric(st.WriteAmplification(), "write-amp")
 }
 
-// fsyncProbe is the raw group commit flash-commit is measured against:
-// writers append to a shared buffer; the first that finds no flush running
-// writes everything queued and fdatasyncs once, for all.
-type fsyncProbe struct {
-	mu       sync.Mutex
-	done     *sync.Cond
-	f        vfs.File
-	off      int64
-	queue    []byte
-	queued   int64 // records queued so far
-	synced   int64 // records on the device
-	flushing bool
-}
-
-func newFsyncProbe(b *testing.B) *fsyncProbe {
-	f, err := vfs.Default.Create(b.TempDir() + "/probe.dat")
-	if err != nil {
-		b.Fatal(err)
-	}
-	b.Cleanup(func() { f.Close() })
-	p := &fsyncProbe{f: f}
-	p.done = sync.NewCond(&p.mu)
-	return p
-}
-
-func (p *fsyncProbe) append(rec []byte) error {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	p.queue = append(p.queue, rec...)
-	p.queued++
-	mine := p.queued
-	for p.synced < mine {
-		if p.flushing {
-			p.done.Wait()
-			continue
-		}
-		data, upto := p.queue, p.queued
-		p.queue, p.flushing = make([]byte, 0, len(data)), true
-		p.mu.Unlock()
-		_, err := p.f.WriteAt(data, p.off)
-		if err == nil {
-			err = p.f.Sync()
-		}
-		p.mu.Lock()
-		p.flushing = false
-		p.done.Broadcast()
-		if err != nil {
-			return err
-		}
-		p.off += int64(len(data))
-		p.synced = upto
-	}
-	return nil
-}
-
 // BenchmarkCommitVsProbe alternates rounds of the raw probe and of
 // flash-commit on the same disk, 64 writers of 4 KiB each, so both see the
 // same noise, and reports both rates and their ratio (target >= 0.8).
 func BenchmarkCommitVsProbe(b *testing.B) {
 	const round = 4000
-	p := newFsyncProbe(b)
+	// The probe's records are as long as flash's: header, 16-byte key, value.
+	p, err := fsyncprobe.Open(b.TempDir(), commitValue+recordHeaderSize+16)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer p.Close()
 	s := benchStore(b, Options{DeviceBytes: 1 << 30, CommitToDevice: true})
 	defer s.Close()
 	val := make([]byte, commitValue)
-	rec := make([]byte, commitValue+recordHeaderSize+16)
 	var probeT, flashT float64
 	b.ResetTimer()
 	for r := 0; r < b.N; r++ {
-		probeT += round / runWriters(b, round, func(_, _ int) error { return p.append(rec) })
+		res, err := p.Run(benchWriters, round)
+		if err != nil {
+			b.Fatal(err)
+		}
+		probeT += res.Elapsed.Seconds()
 		flashT += round / runWriters(b, round, func(_, i int) error { return s.Set(benchKey(r*round+i), val) })
 	}
 	n := float64(b.N * round)
