@@ -14,6 +14,7 @@ import (
 	"github.com/testcontainers/testcontainers-go/wait"
 
 	"github.com/persistbench/persistbench/drivers"
+	"github.com/persistbench/persistbench/internal/serverproc"
 )
 
 // This file is built only with -tags docker, like drivers/redis/docker.go:
@@ -44,7 +45,7 @@ func openContainer(ctx context.Context, cfg drivers.Config) (drivers.Driver, err
 		_, why := EditionCommunity.CommitToDevice()
 		return nil, fmt.Errorf("aerospike: docker: profile %s: %w: %s (%s is Community Edition)", cfg.Profile.Name, drivers.ErrUnsupported, why, dockerImage)
 	}
-	if err := dockerHealthy(ctx); err != nil {
+	if err := serverproc.DockerHealthy(ctx); err != nil {
 		return nil, fmt.Errorf("aerospike: docker: %w", err)
 	}
 	conf, err := containerConfig(cfg.Profile)
@@ -107,25 +108,6 @@ func containerConfig(p drivers.Profile) ([]byte, error) {
 		return nil, err
 	}
 	return bytes.Replace(conf, []byte("\tservice {\n\t\taddress 127.0.0.1\n"), []byte("\tservice {\n\t\taddress any\n"), 1), nil
-}
-
-// dockerHealthy asks the default provider whether an engine answers.
-// testcontainers panics where no Docker configuration exists at all.
-func dockerHealthy(ctx context.Context) (err error) {
-	defer func() {
-		if r := recover(); r != nil {
-			err = fmt.Errorf("no Docker engine: %v", r)
-		}
-	}()
-	p, err := testcontainers.ProviderDefault.GetProvider()
-	if err != nil {
-		return fmt.Errorf("no Docker engine: %w", err)
-	}
-	defer p.Close()
-	if err := p.Health(ctx); err != nil {
-		return fmt.Errorf("the Docker engine is not healthy: %w", err)
-	}
-	return nil
 }
 
 // Close closes the client and removes the container.

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/persistbench/persistbench/drivers"
+	"github.com/persistbench/persistbench/internal/serverproc"
 )
 
 func TestContainerConfig(t *testing.T) {
@@ -27,7 +28,7 @@ func TestContainerConfig(t *testing.T) {
 func TestContainer(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
-	if err := dockerHealthy(ctx); err != nil {
+	if err := serverproc.DockerHealthy(ctx); err != nil {
 		t.Skipf("%v: %s", err, howToEnable)
 	}
 	if _, err := openContainer(ctx, drivers.Config{Profile: builtin(t, "flash-commit")}); !errors.Is(err, drivers.ErrUnsupported) {

@@ -5,19 +5,16 @@ import (
 	"fmt"
 
 	"github.com/persistbench/persistbench/drivers"
+	"github.com/persistbench/persistbench/internal/serverproc"
 )
 
-// externalReason is why an external server's server-side figures are
-// missing.
-const externalReason = "external server: persistbench did not start it"
-
-// externalMissing names every figure a plain client cannot take.
-var externalMissing = map[string]string{
-	"recovery":                    externalReason + ", so it cannot crash or restart it",
-	"events":                      externalReason + "; its defrag is not followed",
-	"memory":                      externalReason + "; no RSS of its process",
-	"storage.disk_bytes":          externalReason + "; its devices may be on another machine",
-	"storage.write_amplification": externalReason + "; no /proc/<pid>/io of its process",
+// externalMissing names every figure a plain client cannot take: the
+// process figures of serverproc.ExternalMissing and Aerospike's own.
+func externalMissing() map[string]string {
+	return serverproc.ExternalMissing(map[string]string{
+		"events":             serverproc.ExternalReason + "; its defrag is not followed",
+		"storage.disk_bytes": serverproc.ExternalReason + "; its devices may be on another machine",
+	})
 }
 
 // openExternal connects to cfg.Addr with cfg.Password (never recorded)
@@ -46,10 +43,7 @@ func openExternal(ctx context.Context, cfg drivers.Config) (*client, error) {
 	}
 	c.info.Backend, c.info.Profile = "aerospike", cfg.Profile.Name
 	c.info.Caps = drivers.CapPipeline
-	c.info.Missing = make(map[string]string, len(externalMissing))
-	for k, v := range externalMissing {
-		c.info.Missing[k] = v
-	}
+	c.info.Missing = externalMissing()
 	c.info.Config = map[string]string{
 		"source":    fmt.Sprintf("external server at %s: its own configuration, not profile %s", cfg.Addr, cfg.Profile.Name),
 		"namespace": ns, "set": t.set,

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/persistbench/persistbench/drivers"
+	"github.com/persistbench/persistbench/internal/serverproc"
 )
 
 // managed is a driver with an asd of its own: a drivers.Server.
@@ -64,22 +65,22 @@ func openManaged(ctx context.Context, cfg drivers.Config, bin string) (*managed,
 // startAndServe starts asd and waits until a read of the namespace
 // succeeds; rec, when not nil, receives the timings. On failure the
 // process is gone and the error quotes its last words.
-func (d *managed) startAndServe(ctx context.Context, rec *drivers.Recovery) (*process, error) {
+func (d *managed) startAndServe(ctx context.Context, rec *drivers.Recovery) (*serverproc.Process, error) {
 	t0 := time.Now()
 	p, offset, err := d.srv.start()
 	if err != nil {
 		return nil, err
 	}
-	fail := func(cause error) (*process, error) {
-		p.kill()
-		return nil, startError(d.srv.profile, cause, d.srv.lastWords(p, offset))
+	fail := func(cause error) (*serverproc.Process, error) {
+		p.Kill()
+		return nil, startError(d.srv.profile, cause, p.LastWords(d.srv.in.logPath(), offset))
 	}
 	for {
 		select {
-		case <-p.exited:
-			return fail(fmt.Errorf("asd (pid %d) exited at start (%v)", p.pid, p.waitErr))
+		case <-p.Exited():
+			return fail(fmt.Errorf("asd (pid %d) exited at start (%v)", p.Pid(), p.WaitErr()))
 		case <-ctx.Done():
-			return fail(fmt.Errorf("asd (pid %d) did not serve namespace %s: %w", p.pid, Namespace, ctx.Err()))
+			return fail(fmt.Errorf("asd (pid %d) did not serve namespace %s: %w", p.Pid(), Namespace, ctx.Err()))
 		case <-time.After(20 * time.Millisecond):
 		}
 		if d.ac.Load() == nil || !d.ac.Load().IsConnected() {
@@ -119,11 +120,11 @@ func (d *managed) Stats(ctx context.Context) (drivers.Stats, error) {
 	if fi, err := os.Stat(d.srv.in.flashPath()); err == nil {
 		st[drivers.StatDiskBytes] = float64(fi.Size())
 	}
-	if p := d.srv.current(); p != nil && p.alive() {
-		if v, ok := procField(p.pid, "status", "VmRSS"); ok {
+	if p := d.srv.current(); p != nil && p.Alive() {
+		if v, err := serverproc.RSSBytes(p.Pid()); err == nil {
 			st[drivers.StatRSSBytes] = float64(v)
 		}
-		if v, ok := procField(p.pid, "io", "write_bytes"); ok {
+		if v, err := serverproc.WriteBytes(p.Pid()); err == nil {
 			st[drivers.StatBytesWritten] = float64(v)
 		}
 	}
@@ -170,8 +171,8 @@ func (d *managed) Crash(ctx context.Context, kind drivers.CrashKind) error {
 // scanning it. It returns once the namespace serves reads.
 func (d *managed) Restart(ctx context.Context) (drivers.Recovery, error) {
 	rec := drivers.Recovery{Records: -1, Detail: map[string]string{}}
-	if p := d.srv.current(); p != nil && p.alive() {
-		return rec, fmt.Errorf("aerospike: restart: asd (pid %d) is still running; crash it first", p.pid)
+	if p := d.srv.current(); p != nil && p.Alive() {
+		return rec, fmt.Errorf("aerospike: restart: asd (pid %d) is still running; crash it first", p.Pid())
 	}
 	t0 := time.Now()
 	if err := d.client.connectLater(); err != nil {

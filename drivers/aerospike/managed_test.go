@@ -1,7 +1,6 @@
 package aerospike
 
 import (
-	"os"
 	"strings"
 	"testing"
 	"time"
@@ -32,32 +31,6 @@ func TestDefragEvents(t *testing.T) {
 		if s.want == 1 && (ev[0].Kind != "defrag" || !strings.Contains(ev[0].Detail, s.detail)) {
 			t.Errorf("step %d: event %+v, want defrag %q", i, ev[0], s.detail)
 		}
-	}
-}
-
-func TestProcField(t *testing.T) {
-	rss, ok := procField(os.Getpid(), "status", "VmRSS")
-	if !ok || rss <= 0 {
-		t.Errorf("VmRSS of this process = %d, %v", rss, ok)
-	}
-	if _, ok := procField(os.Getpid(), "status", "NoSuchField"); ok {
-		t.Error("a missing field was found")
-	}
-	if _, ok := procField(-1, "status", "VmRSS"); ok {
-		t.Error("a missing process was read")
-	}
-}
-
-func TestTailBuffer(t *testing.T) {
-	tb := &tailBuffer{max: 8}
-	for _, s := range []string{"abc", "defgh", "ijk"} {
-		tb.Write([]byte(s))
-	}
-	if got := tb.String(); got != "defghijk" {
-		t.Errorf("tail = %q, want %q", got, "defghijk")
-	}
-	if got := lastLines("a\nb\nc\n", 2); got != "b\nc" {
-		t.Errorf("lastLines = %q", got)
 	}
 }
 

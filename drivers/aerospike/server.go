@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/persistbench/persistbench/drivers"
+	"github.com/persistbench/persistbench/internal/serverproc"
 )
 
 // startTimeout bounds how long asd may take to serve its namespace; a
@@ -25,7 +26,7 @@ type server struct {
 
 	mu   sync.Mutex
 	conf []byte
-	proc *process
+	proc *serverproc.Process
 }
 
 func newServer(cfg drivers.Config, bin string) (*server, error) {
@@ -75,15 +76,15 @@ func (s *server) edition(ctx context.Context) (Edition, string) {
 	return ParseEdition(line), line
 }
 
-func (s *server) current() *process {
+func (s *server) current() *serverproc.Process {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.proc
 }
 
 // start execs asd; the caller waits for it to serve.
-func (s *server) start() (*process, int64, error) {
-	offset := fileSize(s.in.logPath())
+func (s *server) start() (*serverproc.Process, int64, error) {
+	offset := serverproc.FileSize(s.in.logPath())
 	p, err := startProcess(s.bin, s.confPath)
 	if err != nil {
 		return nil, 0, err
@@ -94,30 +95,14 @@ func (s *server) start() (*process, int64, error) {
 	return p, offset, nil
 }
 
-// lastWords is what asd printed and logged since offset.
-func (s *server) lastWords(p *process, offset int64) string {
-	var parts []string
-	if out := lastLines(p.output.String(), logTailLines); out != "" {
-		parts = append(parts, "its output:\n"+indent(out))
-	}
-	if log := logTail(s.in.logPath(), offset, logTailLines); log != "" {
-		parts = append(parts, "the last lines of "+s.in.logPath()+":\n"+indent(log))
-	}
-	if len(parts) == 0 {
-		return "it printed and logged nothing"
-	}
-	return strings.Join(parts, "\n")
-}
+// kill SIGKILLs the current process, if any, and waits for it.
+func (s *server) kill() { s.current().Kill() }
 
-func (s *server) kill() {
-	if p := s.current(); p != nil {
-		p.kill()
-	}
-}
-
+// stop ends the current process, if any: SIGTERM, then SIGKILL after
+// stopTimeout.
 func (s *server) stop() error {
-	if p := s.current(); p != nil {
-		return p.stop(stopTimeout)
+	if err := s.current().Stop(stopTimeout); err != nil {
+		return fmt.Errorf("aerospike: %w", err)
 	}
 	return nil
 }

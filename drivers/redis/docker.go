@@ -12,6 +12,7 @@ import (
 	"github.com/testcontainers/testcontainers-go/wait"
 
 	"github.com/persistbench/persistbench/drivers"
+	"github.com/persistbench/persistbench/internal/serverproc"
 )
 
 // This file is built only with -tags docker: testcontainers brings the
@@ -36,7 +37,7 @@ type container struct {
 // openContainer starts redis:7 with the profile's directives on its
 // command line, once the Docker engine answers a health check.
 func openContainer(ctx context.Context, cfg drivers.Config) (drivers.Driver, error) {
-	if err := dockerHealthy(ctx); err != nil {
+	if err := serverproc.DockerHealthy(ctx); err != nil {
 		return nil, fmt.Errorf("redis: docker: %w", err)
 	}
 	args, ds, err := containerArgs(cfg.Profile, cfg.Options[OptConfig])
@@ -96,25 +97,6 @@ func containerArgs(p drivers.Profile, extra string) ([]string, []Directive, erro
 		args = append(args, strings.Fields(ds[i].Value)...)
 	}
 	return args, ds, nil
-}
-
-// dockerHealthy asks the default provider whether an engine answers.
-// testcontainers panics where no Docker configuration exists at all.
-func dockerHealthy(ctx context.Context) (err error) {
-	defer func() {
-		if r := recover(); r != nil {
-			err = fmt.Errorf("no Docker engine: %v", r)
-		}
-	}()
-	p, err := testcontainers.ProviderDefault.GetProvider()
-	if err != nil {
-		return fmt.Errorf("no Docker engine: %w", err)
-	}
-	defer p.Close()
-	if err := p.Health(ctx); err != nil {
-		return fmt.Errorf("the Docker engine is not healthy: %w", err)
-	}
-	return nil
 }
 
 // Close closes the client and removes the container.

@@ -5,20 +5,17 @@ import (
 	"fmt"
 
 	"github.com/persistbench/persistbench/drivers"
+	"github.com/persistbench/persistbench/internal/serverproc"
 )
 
-// externalReason is why an external server's server-side figures are
-// missing.
-const externalReason = "external server: persistbench did not start it"
-
-// externalMissing names every figure a plain client cannot take.
-var externalMissing = map[string]string{
-	"recovery":                    externalReason + ", so it cannot crash or restart it",
-	"pauses.fork":                 externalReason + "; its forks are not followed",
-	"events":                      externalReason + "; no fork, snapshot, rewrite or fsync events",
-	"memory":                      externalReason + "; no RSS of its process",
-	"storage.disk_bytes":          externalReason + "; its data directory may be on another machine",
-	"storage.write_amplification": externalReason + "; no /proc/<pid>/io of its process",
+// externalMissing names every figure a plain client cannot take: the
+// process figures of serverproc.ExternalMissing and Redis's own.
+func externalMissing() map[string]string {
+	return serverproc.ExternalMissing(map[string]string{
+		"pauses.fork":        serverproc.ExternalReason + "; its forks are not followed",
+		"events":             serverproc.ExternalReason + "; no fork, snapshot, rewrite or fsync events",
+		"storage.disk_bytes": serverproc.ExternalReason + "; its data directory may be on another machine",
+	})
 }
 
 // persistenceKeys are the settings recorded from an external server, which
@@ -36,10 +33,7 @@ func openExternal(ctx context.Context, cfg drivers.Config) (*client, error) {
 	}
 	c.info.Backend, c.info.Profile = "redis", cfg.Profile.Name
 	c.info.Caps = drivers.CapPipeline
-	c.info.Missing = make(map[string]string, len(externalMissing))
-	for k, v := range externalMissing {
-		c.info.Missing[k] = v
-	}
+	c.info.Missing = externalMissing()
 	c.info.Config = map[string]string{
 		"source": fmt.Sprintf("external server at %s: its own configuration (CONFIG GET), not profile %s", cfg.Addr, cfg.Profile.Name),
 	}

@@ -90,7 +90,7 @@ func (d *managed) Close() error {
 // pid of the current redis-server process.
 func (d *managed) pid() int {
 	if p := d.srv.current(); p != nil {
-		return p.pid
+		return p.Pid()
 	}
 	return 0
 }

@@ -1,15 +1,14 @@
 package redis
 
 import (
-	"bufio"
 	"context"
 	"fmt"
 	"os"
-	"strconv"
 	"strings"
 	"time"
 
 	"github.com/persistbench/persistbench/drivers"
+	"github.com/persistbench/persistbench/internal/serverproc"
 )
 
 // pollEvery is how often the poller reads INFO and LATENCY: fine enough to
@@ -114,7 +113,7 @@ func (d *managed) Stats(ctx context.Context) (drivers.Stats, error) {
 		cpu += v
 	}
 	st[drivers.StatCPUSeconds] = cpu
-	if n, err := procWriteBytes(d.pid()); err == nil {
+	if n, err := serverproc.WriteBytes(d.pid()); err == nil {
 		st[drivers.StatBytesWritten] = float64(n)
 	}
 	return st, nil
@@ -125,27 +124,6 @@ func (d *managed) Events() []drivers.Event {
 	d.watchMu.Lock()
 	defer d.watchMu.Unlock()
 	return d.obs.takeEvents()
-}
-
-// procWriteBytes is write_bytes of /proc/<pid>/io: bytes the process
-// caused to be written to storage, its reaped children (BGSAVE, AOF
-// rewrite) included.
-func procWriteBytes(pid int) (int64, error) {
-	if pid <= 0 {
-		return 0, fmt.Errorf("redis: no server process")
-	}
-	f, err := os.Open("/proc/" + strconv.Itoa(pid) + "/io")
-	if err != nil {
-		return 0, err
-	}
-	defer f.Close()
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		if v, ok := strings.CutPrefix(sc.Text(), "write_bytes:"); ok {
-			return strconv.ParseInt(strings.TrimSpace(v), 10, 64)
-		}
-	}
-	return 0, fmt.Errorf("redis: /proc/%d/io has no write_bytes", pid)
 }
 
 // thpMode is the selected transparent-huge-pages mode, "" when unknown.

@@ -9,6 +9,7 @@ import (
 	goredis "github.com/redis/go-redis/v9"
 
 	"github.com/persistbench/persistbench/drivers"
+	"github.com/persistbench/persistbench/internal/serverproc"
 )
 
 // probeKey is read to time the first successful read; workloads never
@@ -25,10 +26,10 @@ const probeEvery = time.Millisecond
 // from DBSIZE.
 func (d *managed) Restart(ctx context.Context) (drivers.Recovery, error) {
 	rec := drivers.Recovery{Records: -1, Detail: map[string]string{}}
-	if p := d.srv.current(); p != nil && p.alive() {
-		return rec, fmt.Errorf("redis: restart: redis-server (pid %d) is still running; crash it first", p.pid)
+	if p := d.srv.current(); p != nil && p.Alive() {
+		return rec, fmt.Errorf("redis: restart: redis-server (pid %d) is still running; crash it first", p.Pid())
 	}
-	offset := fileSize(d.srv.logPath)
+	offset := serverproc.FileSize(d.srv.logPath)
 	t0 := time.Now()
 	first, err := d.srv.start(ctx)
 	if err != nil {
@@ -64,7 +65,7 @@ func (d *managed) Restart(ctx context.Context) (drivers.Recovery, error) {
 	if n, err := rc.DBSize(ctx).Result(); err == nil {
 		rec.Records = n
 	}
-	if line := loadedLine(logTail(d.srv.logPath, offset, 200)); line != "" {
+	if line := loadedLine(serverproc.LogTail(d.srv.logPath, offset, 200)); line != "" {
 		rec.Detail["loaded"] = line
 	}
 	return rec, nil

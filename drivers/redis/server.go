@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/persistbench/persistbench/drivers"
+	"github.com/persistbench/persistbench/internal/serverproc"
 )
 
 // startTimeout bounds how long a fresh redis-server may take to answer.
@@ -32,7 +33,7 @@ type server struct {
 	mu         sync.Mutex
 	port       int
 	directives []Directive
-	proc       *process
+	proc       *serverproc.Process
 }
 
 func newServer(cfg drivers.Config, bin string) (*server, error) {
@@ -63,7 +64,7 @@ func (s *server) addr() string {
 }
 
 // current returns the running (or last) process.
-func (s *server) current() *process {
+func (s *server) current() *serverproc.Process {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.proc
@@ -85,7 +86,7 @@ func (s *server) start(ctx context.Context) (string, error) {
 		if err := s.writeConfig(attempt > 1); err != nil {
 			return "", err
 		}
-		offset := fileSize(s.logPath)
+		offset := serverproc.FileSize(s.logPath)
 		p, err := startProcess(s.bin, s.confPath)
 		if err != nil {
 			return "", err
@@ -93,12 +94,12 @@ func (s *server) start(ctx context.Context) (string, error) {
 		s.mu.Lock()
 		s.proc = p
 		s.mu.Unlock()
-		line, err := p.waitAnswer(ctx, s.addr())
+		line, err := waitAnswer(ctx, p, s.addr())
 		if err == nil {
 			return line, nil
 		}
-		p.kill()
-		said := s.lastWords(p, offset)
+		p.Kill()
+		said := p.LastWords(s.logPath, offset)
 		if !s.pinned && attempt < portAttempts && strings.Contains(said, "Address already in use") {
 			continue
 		}
@@ -129,37 +130,13 @@ func (s *server) writeConfig(newPort bool) error {
 	return nil
 }
 
-// lastWords is what the server printed (stderr, where config errors go)
-// and logged (redis.log) since offset.
-func (s *server) lastWords(p *process, offset int64) string {
-	var parts []string
-	if out := lastLines(p.output.String(), logTailLines); out != "" {
-		parts = append(parts, "its output:\n"+indent(out))
-	}
-	if log := logTail(s.logPath, offset, logTailLines); log != "" {
-		parts = append(parts, "the last lines of "+s.logPath+":\n"+indent(log))
-	}
-	if len(parts) == 0 {
-		return "it printed and logged nothing"
-	}
-	return strings.Join(parts, "\n")
-}
-
 // kill SIGKILLs the current process and waits for it.
-func (s *server) kill() {
-	if p := s.current(); p != nil {
-		p.kill()
-	}
-}
+func (s *server) kill() { s.current().Kill() }
 
 // stop ends the current process: SIGTERM, then SIGKILL after a timeout.
 func (s *server) stop() error {
-	if p := s.current(); p != nil {
-		return p.stop(stopTimeout)
+	if err := s.current().Stop(stopTimeout); err != nil {
+		return fmt.Errorf("redis: %w", err)
 	}
 	return nil
-}
-
-func indent(s string) string {
-	return "  " + strings.ReplaceAll(s, "\n", "\n  ")
 }
