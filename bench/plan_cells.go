@@ -2,8 +2,6 @@ package bench
 
 import (
 	"fmt"
-	"os"
-	"path/filepath"
 	"strings"
 	"time"
 
@@ -48,13 +46,7 @@ func (p *planParser) workloads(n *yaml.Node) []*workloads.Spec {
 
 // loadWorkload takes a preset name or a YAML file, as `run --workload`.
 func (p *planParser) loadWorkload(name string) (*workloads.Spec, error) {
-	if !strings.HasSuffix(name, ".yaml") && !strings.HasSuffix(name, ".yml") && !strings.ContainsRune(name, os.PathSeparator) {
-		return workloads.Preset(name)
-	}
-	if !filepath.IsAbs(name) {
-		name = filepath.Join(p.dir, name)
-	}
-	return workloads.Load(name)
+	return workloads.Lookup(name, p.dir)
 }
 
 func (p *planParser) records(n *yaml.Node) []int64 {
@@ -101,10 +93,8 @@ func (p *planParser) crash(n *yaml.Node, plan *Plan) {
 	}
 	for _, b := range plan.Backends {
 		switch {
-		case kindNode == nil && b.CanCrash(drivers.CrashPowerLoss, false) == nil:
-			plan.Crash[b.Name] = drivers.CrashPowerLoss
 		case kindNode == nil:
-			plan.Crash[b.Name] = drivers.CrashNone
+			plan.Crash[b.Name] = b.DefaultCrash(false)
 		default:
 			if err := b.CanCrash(kind, false); err != nil {
 				p.fail(kindNode, "crash.kind", "%v", err)

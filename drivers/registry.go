@@ -122,3 +122,13 @@ func (b Backend) CanCrash(kind CrashKind, external bool) error {
 	}
 	return fmt.Errorf("backend %s cannot simulate a %s crash", b.Name, kind)
 }
+
+// DefaultCrash is the crash a run does when none is asked for: a power
+// loss where the backend can simulate one (the crash that shows what each
+// profile really loses), else none. An external server is never crashed.
+func (b Backend) DefaultCrash(external bool) CrashKind {
+	if !external && b.CanCrash(CrashPowerLoss, false) == nil {
+		return CrashPowerLoss
+	}
+	return CrashNone
+}

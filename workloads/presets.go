@@ -3,6 +3,8 @@ package workloads
 import (
 	"embed"
 	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 )
 
@@ -70,4 +72,22 @@ func Presets() []PresetInfo {
 		out = append(out, PresetInfo{Name: name, Description: s.Description, Mix: s.MixString(), Available: true})
 	}
 	return out
+}
+
+// IsFile reports whether a --workload value names a spec file rather than
+// a preset: it ends in .yaml or .yml, or holds a path separator.
+func IsFile(name string) bool {
+	return strings.HasSuffix(name, ".yaml") || strings.HasSuffix(name, ".yml") || strings.ContainsRune(name, os.PathSeparator)
+}
+
+// Lookup returns the preset called name, or loads the spec file name
+// (relative to dir when it is not absolute).
+func Lookup(name, dir string) (*Spec, error) {
+	if !IsFile(name) {
+		return Preset(name)
+	}
+	if !filepath.IsAbs(name) && dir != "" {
+		name = filepath.Join(dir, name)
+	}
+	return Load(name)
 }

@@ -100,11 +100,7 @@ func (f *runFlags) resolveCrash(b drivers.Backend) (drivers.CrashKind, error) {
 	kind := drivers.CrashKind(f.crash)
 	switch kind {
 	case "":
-		kind = drivers.CrashNone
-		if f.addr == "" && b.CanCrash(drivers.CrashPowerLoss, false) == nil {
-			kind = drivers.CrashPowerLoss
-		}
-		return kind, nil
+		return b.DefaultCrash(f.addr != ""), nil
 	case drivers.CrashNone, drivers.CrashKill, drivers.CrashPowerLoss:
 	default:
 		return "", fmt.Errorf("--crash %q: want none, kill or power-loss", f.crash)
@@ -120,14 +116,11 @@ func (f *runFlags) resolveCrash(b drivers.Backend) (drivers.CrashKind, error) {
 
 // loadWorkload takes a preset name or a YAML file.
 func loadWorkload(name string) (*workloads.Spec, error) {
-	if strings.HasSuffix(name, ".yaml") || strings.HasSuffix(name, ".yml") || strings.ContainsRune(name, os.PathSeparator) {
-		return workloads.Load(name)
-	}
-	s, err := workloads.Preset(name)
-	if err != nil {
+	s, err := workloads.Lookup(name, "")
+	if err != nil && !workloads.IsFile(name) {
 		return nil, fmt.Errorf("--workload: %w", err)
 	}
-	return s, nil
+	return s, err
 }
 
 // override applies the flags the user set to the workload's phases.
