@@ -69,6 +69,10 @@ type Cell struct {
 	// successful operations; LatencyErrors of failed ones.
 	Latency       map[string]*Latency `json:"latency"`
 	LatencyErrors map[string]*Latency `json:"latency_errors,omitempty"`
+	// ScheduleLag (open loop only) is how late requests were sent after
+	// their scheduled start: the load generator's share of every latency
+	// above, which coordinated-omission correction cannot tell apart.
+	ScheduleLag *Latency `json:"schedule_lag,omitempty"`
 
 	Pauses *Pauses `json:"pauses,omitempty"`
 	// Host is the host's scheduling jitter floor during this cell.

@@ -172,6 +172,13 @@ func (c *cellRun) collect(cell *Cell) {
 			failed += s.Count
 		}
 	}
+	lag := newHist()
+	for _, w := range c.workers {
+		if w.lag != nil {
+			lag.Merge(w.lag)
+		}
+	}
+	cell.ScheduleLag = summarize(lag)
 	window := time.Duration(c.measureTo.Load()) - c.measureFrom
 	cell.Ops, cell.ErrorCount = ok, failed
 	if window > 0 {
