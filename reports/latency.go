@@ -57,10 +57,22 @@ func Latencies(r *bench.Results) Table {
 			}
 			t.Rows = append(t.Rows, row)
 		}
+		if l := c.ScheduleLag; l != nil {
+			row := []string{label, notes.mark("schedule lag", scheduleLagNote), formatCount(l.Count),
+				formatMicros(l.P50US), formatMicros(l.P90US), formatMicros(l.P99US), formatMicros(l.P999US), formatMicros(l.MaxUS)}
+			if withErrors {
+				row = append(row, "")
+			}
+			t.Rows = append(t.Rows, row)
+		}
 	}
 	t.Notes = notes.texts
 	return t.cleaned()
 }
+
+// scheduleLagNote says what the open loop's schedule-lag row is.
+const scheduleLagNote = "schedule lag: how late the runner sent each request after its scheduled start (open loop); it is part of every latency above"
+
 
 // latencyCells are count, p50, p90, p99, p99.9 and max of op's successful
 // operations.
