@@ -235,12 +235,16 @@ func (d *Driver) Pipeline(ctx context.Context, ops []drivers.Op) error {
 
 // Info describes the engine and its configuration.
 func (d *Driver) Info() drivers.Info {
+	caps := drivers.CapPipeline | drivers.CapStats | drivers.CapEvents
+	if d.mirror != nil { // crashes need the crash model, made when Config.Crash asked for one
+		caps |= drivers.CapCrashKill | drivers.CapCrashPowerLoss
+	}
 	return drivers.Info{
 		Backend: Backend,
 		Profile: d.profile.Name,
 		Version: Version,
 		Config:  d.config(),
-		Caps:    drivers.CapPipeline | drivers.CapStats | drivers.CapEvents | drivers.CapCrashKill | drivers.CapCrashPowerLoss,
+		Caps:    caps,
 		Missing: map[string]string{
 			"engine_rss_bytes": "the engine runs inside the benchmark's process: rss_bytes and cpu are the whole process, runner included",
 		},
