@@ -73,7 +73,6 @@ func Latencies(r *bench.Results) Table {
 // scheduleLagNote says what the open loop's schedule-lag row is.
 const scheduleLagNote = "schedule lag: how late the runner sent each request after its scheduled start (open loop); it is part of every latency above"
 
-
 // latencyCells are count, p50, p90, p99, p99.9 and max of op's successful
 // operations.
 func latencyCells(c *bench.Cell, op string, n *footnotes) []string {
