@@ -6,6 +6,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"runtime"
+	"strconv"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -236,17 +237,21 @@ func (c crashCase) load(rng *rand.Rand, m *model, kfs *killFS, clk *fakeClock, r
 	wg.Wait()
 }
 
-var crashSeed = flag.Int64("crash-seed", 0, "run TestPowerCut for this one seed")
+var crashSeed = flag.Int64("crash-seed", 0, "run TestCrashPowerCut for this one seed")
 
-// TestPowerCut cuts the power at a random operation (a write, an fsync, a
+// TestCrashPowerCut cuts the power at a random operation (a write, an fsync, a
 // step of a rewrite) under a seeded CrashFS: appendfsync always must lose
 // nothing acknowledged, everysec only what was acknowledged in the last 2 s
 // (with a fast disk, about 1 s: one fsync a second).
-// A failure names its seed; replay it with -run TestPowerCut -crash-seed N.
-func TestPowerCut(t *testing.T) {
+// A failure names its seed; replay it with -run TestCrashPowerCut
+// -crash-seed N. PERSISTBENCH_CRASH_SEEDS=N (make crash) runs N seeds.
+func TestCrashPowerCut(t *testing.T) {
 	seeds := 200
 	if *long {
 		seeds = 2000
+	}
+	if n, err := strconv.Atoi(os.Getenv("PERSISTBENCH_CRASH_SEEDS")); err == nil && n > 0 {
+		seeds = n
 	}
 	if testing.Short() {
 		seeds = 20
