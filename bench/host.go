@@ -6,6 +6,8 @@ import (
 	"runtime"
 	"strconv"
 	"strings"
+
+	"github.com/persistbench/persistbench/internal/hostinfo"
 )
 
 // HostFacts reads what the results need to say about the machine.
@@ -21,25 +23,8 @@ func HostFacts() Host {
 	if b, err := os.ReadFile("/proc/sys/kernel/osrelease"); err == nil {
 		h.Kernel = strings.TrimSpace(string(b))
 	}
-	h.THP = THP()
+	h.THP = hostinfo.THP()
 	return h
-}
-
-// THP returns the selected transparent-huge-pages mode ("always",
-// "madvise", "never"), or "" when unknown. Redis warns when it is
-// "always": fork and copy-on-write get slower.
-func THP() string {
-	b, err := os.ReadFile("/sys/kernel/mm/transparent_hugepage/enabled")
-	if err != nil {
-		return ""
-	}
-	s := string(b)
-	if i := strings.IndexByte(s, '['); i >= 0 {
-		if j := strings.IndexByte(s[i:], ']'); j > 0 {
-			return s[i+1 : i+j]
-		}
-	}
-	return ""
 }
 
 // procField returns the value of the first "key: value" line of a /proc file.

@@ -8,6 +8,7 @@ import (
 	"sync/atomic"
 
 	"github.com/persistbench/persistbench/drivers"
+	"github.com/persistbench/persistbench/internal/hostinfo"
 )
 
 // managed is a driver with a redis-server of its own: a Server.
@@ -50,7 +51,7 @@ func openManaged(ctx context.Context, cfg drivers.Config, bin string) (*managed,
 	d.info.Backend, d.info.Profile = "redis", cfg.Profile.Name
 	d.info.Caps = drivers.CapPipeline | drivers.CapCrashKill | drivers.CapStats | drivers.CapEvents
 	d.info.Config = ConfigMap(srv.config())
-	if thpMode() == "always" {
+	if hostinfo.THP() == "always" {
 		d.info.Config["transparent_hugepage"] = "always"
 	}
 	d.info.Missing = map[string]string{

@@ -3,7 +3,6 @@ package redis
 import (
 	"context"
 	"fmt"
-	"os"
 	"strings"
 	"time"
 
@@ -124,19 +123,4 @@ func (d *managed) Events() []drivers.Event {
 	d.watchMu.Lock()
 	defer d.watchMu.Unlock()
 	return d.obs.takeEvents()
-}
-
-// thpMode is the selected transparent-huge-pages mode, "" when unknown.
-func thpMode() string {
-	b, err := os.ReadFile("/sys/kernel/mm/transparent_hugepage/enabled")
-	if err != nil {
-		return ""
-	}
-	s := string(b)
-	if i := strings.IndexByte(s, '['); i >= 0 {
-		if j := strings.IndexByte(s[i:], ']'); j > 0 {
-			return s[i+1 : i+j]
-		}
-	}
-	return ""
 }
