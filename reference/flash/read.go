@@ -46,11 +46,18 @@ func (s *Store) readRecord(e entry, d digest, key, dst []byte) ([]byte, error) {
 	}
 	if mb := s.blocks[b].mem.Load(); mb != nil {
 		s.st.cacheHits.Add(1)
-		v, err := verify(mb.data[off:off+size], e, d, key)
+		// A buffer in memory may be the write buffer, or be recycled into
+		// one, while we read: copy the record out under the store's lock,
+		// which every writer of a buffer holds, then verify the copy.
+		buf := slices.Grow(dst[:0], size)[:size]
+		s.mu.Lock()
+		copy(buf, mb.data[off:off+size])
+		s.mu.Unlock()
+		v, err := verify(buf, e, d, key)
 		if err != nil {
 			return dst[:0], err
 		}
-		return append(dst[:0], v...), nil
+		return buf[:copy(buf, v)], nil
 	}
 	s.st.cacheMisses.Add(1)
 	buf := slices.Grow(dst[:0], size)[:size]
