@@ -40,22 +40,12 @@ func init() {
 	drivers.Register(drivers.Backend{
 		Name:        Backend,
 		Description: "persistbench's embedded engine, in-process (memory, RDB snapshots, AOF, hybrid flash)",
-		Profiles:    offeredProfiles(),
+		Profiles:    drivers.ProfileNames(),
 		Crashes:     []drivers.CrashKind{drivers.CrashKill, drivers.CrashPowerLoss},
 		Open: func(ctx context.Context, cfg drivers.Config) (drivers.Driver, error) {
 			return Open(ctx, cfg)
 		},
 	})
-}
-
-func offeredProfiles() []string {
-	var out []string
-	for _, p := range drivers.BuiltinProfiles() {
-		if p.Flash == nil || flashProfilesReady {
-			out = append(out, p.Name)
-		}
-	}
-	return out
 }
 
 // Driver is the reference engine opened with one profile.

@@ -9,9 +9,6 @@ import (
 	"github.com/persistbench/persistbench/reference/vfs"
 )
 
-// flashProfilesReady: the hybrid-flash store is wired in.
-const flashProfilesReady = true
-
 // flashStore is the hybrid-memory store (profiles flash and flash-commit).
 type flashStore struct{ *flash.Store }
 
