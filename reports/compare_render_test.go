@@ -2,10 +2,11 @@ package reports
 
 import (
 	"bytes"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/persistbench/persistbench/internal/golden"
 )
 
 // goldenComparison is a comparison with every verdict: aof-always
@@ -56,19 +57,7 @@ func TestCompareGolden(t *testing.T) {
 			if err := f.render(&got, c); err != nil {
 				t.Fatal(err)
 			}
-			golden := filepath.Join("testdata", "compare."+f.ext)
-			if *update {
-				if err := os.WriteFile(golden, got.Bytes(), 0o644); err != nil {
-					t.Fatal(err)
-				}
-			}
-			want, err := os.ReadFile(golden)
-			if err != nil {
-				t.Fatalf("%v (go test ./reports -run CompareGolden -update creates it)", err)
-			}
-			if !bytes.Equal(got.Bytes(), want) {
-				t.Errorf("compare output differs from %s (-update rewrites it):\n--- got\n%s\n--- want\n%s", golden, got.Bytes(), want)
-			}
+			golden.Check(t, filepath.Join("testdata", "compare."+f.ext), got.Bytes(), *update)
 		})
 	}
 }

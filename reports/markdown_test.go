@@ -3,12 +3,12 @@ package reports
 import (
 	"bytes"
 	"io"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/persistbench/persistbench/bench"
+	"github.com/persistbench/persistbench/internal/golden"
 )
 
 // markdownFixtures are results files and the golden Markdown report kept
@@ -36,19 +36,7 @@ func TestMarkdownGolden(t *testing.T) {
 			if err := Markdown(&got, r, Options{}); err != nil {
 				t.Fatal(err)
 			}
-			golden := filepath.Join("testdata", f.name+".md")
-			if *update {
-				if err := os.WriteFile(golden, got.Bytes(), 0o644); err != nil {
-					t.Fatal(err)
-				}
-			}
-			want, err := os.ReadFile(golden)
-			if err != nil {
-				t.Fatalf("%v (run go test ./reports -update to create it)", err)
-			}
-			if !bytes.Equal(got.Bytes(), want) {
-				t.Errorf("Markdown report differs from %s (go test ./reports -update rewrites it):\n--- got\n%s\n--- want\n%s", golden, got.Bytes(), want)
-			}
+			golden.Check(t, filepath.Join("testdata", f.name+".md"), got.Bytes(), *update)
 		})
 	}
 }

@@ -4,13 +4,13 @@ import (
 	"bytes"
 	"errors"
 	"flag"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/olekukonko/tablewriter/pkg/twwidth"
 	"github.com/persistbench/persistbench/bench"
+	"github.com/persistbench/persistbench/internal/golden"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
@@ -30,19 +30,7 @@ func TestTextGolden(t *testing.T) {
 			if err := Text(&got, r); err != nil {
 				t.Fatal(err)
 			}
-			golden := filepath.Join("testdata", name+".txt")
-			if *update {
-				if err := os.WriteFile(golden, got.Bytes(), 0o644); err != nil {
-					t.Fatal(err)
-				}
-			}
-			want, err := os.ReadFile(golden)
-			if err != nil {
-				t.Fatalf("%v (run go test ./reports -update to create it)", err)
-			}
-			if !bytes.Equal(got.Bytes(), want) {
-				t.Errorf("text report differs from %s (go test ./reports -update rewrites it):\n--- got\n%s\n--- want\n%s", golden, got.Bytes(), want)
-			}
+			golden.Check(t, filepath.Join("testdata", name+".txt"), got.Bytes(), *update)
 		})
 	}
 }

@@ -6,10 +6,10 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"os"
 	"path/filepath"
 	"testing"
 
+	"github.com/persistbench/persistbench/internal/golden"
 	"pgregory.net/rapid"
 )
 
@@ -38,19 +38,8 @@ func TestValueGolden(t *testing.T) {
 	for _, g := range goldenValues {
 		path := filepath.Join("testdata", "values", goldenName(g.key, g.version, g.size, g.compressible))
 		v := EncodeValue(nil, g.key, g.version, g.size, g.compressible)
-		if *update {
-			if err := os.WriteFile(path, v, 0o644); err != nil {
-				t.Fatal(err)
-			}
-		}
-		want, err := os.ReadFile(path)
-		if err != nil {
-			t.Fatalf("%v (regenerate with -update)", err)
-		}
-		if !bytes.Equal(v, want) {
-			t.Errorf("EncodeValue(%d, %d, %d, %g) differs from %s: the payload format changed", g.key, g.version, g.size, g.compressible, path)
-		}
-		if ver, err := CheckValue(g.key, want); err != nil || ver != g.version {
+		golden.Check(t, path, v, *update) // a difference means the payload format changed
+		if ver, err := CheckValue(g.key, v); err != nil || ver != g.version {
 			t.Errorf("CheckValue(%s) = %d, %v", path, ver, err)
 		}
 	}

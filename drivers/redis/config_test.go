@@ -1,15 +1,14 @@
 package redis
 
 import (
-	"bytes"
 	"errors"
 	"flag"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/persistbench/persistbench/drivers"
+	"github.com/persistbench/persistbench/internal/golden"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
@@ -57,22 +56,7 @@ func TestRenderConfigGolden(t *testing.T) {
 				t.Fatal(err)
 			}
 			got := FormatConfig(c.p, ds)
-			path := filepath.Join("testdata", "config", c.name+".conf")
-			if *update {
-				if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-					t.Fatal(err)
-				}
-				if err := os.WriteFile(path, got, 0o644); err != nil {
-					t.Fatal(err)
-				}
-			}
-			want, err := os.ReadFile(path)
-			if err != nil {
-				t.Fatalf("%v (run with -update to create it)", err)
-			}
-			if !bytes.Equal(got, want) {
-				t.Fatalf("%s differs from the rendering:\n--- got\n%s--- want\n%s", path, got, want)
-			}
+			golden.Check(t, filepath.Join("testdata", "config", c.name+".conf"), got, *update)
 		})
 	}
 }
