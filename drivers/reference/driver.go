@@ -4,7 +4,7 @@
 // the built-in profiles none, rdb and aof-* (the flash ones once flash.go
 // is wired) and both crash kinds. When the runner will crash it, the data
 // directory is mirrored into a crash-simulating model (vfs.Mirror): kill
-// ends the engine's run (processFS), power-loss also drops what was not
+// ends the engine's run (vfs.Fence), power-loss also drops what was not
 // durable; Restart recovers from the same files.
 //
 // Operations are in-process calls; the acknowledgement of a write is the
@@ -60,7 +60,7 @@ type Driver struct {
 	// crash-simulating model) when the runner will crash the engine.
 	fs     vfs.FS
 	mirror *vfs.Mirror
-	proc   *processFS // the running engine's view of fs when it may crash
+	proc   *vfs.Fence // the running engine's view of fs when it may crash
 	// fault describes a slowdown injected for tests (fault.go), or "".
 	fault string
 

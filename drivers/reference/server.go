@@ -100,7 +100,7 @@ func (d *Driver) Crash(ctx context.Context, kind drivers.CrashKind) error {
 	var err error
 	// The process dies at once: no file operation of its goroutines lands
 	// from here on, and its open handles fail.
-	d.proc.kill()
+	d.proc.Kill()
 	d.mirror.Kill()
 	if st != nil {
 		st.Abandon()
