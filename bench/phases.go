@@ -47,7 +47,7 @@ type cellRun struct {
 	tl              *timeline
 	samples         sampler
 	events          []Event
-	eventsMu        eventsMu
+	eventsMu        sync.Mutex
 	clientLoadBytes atomic.Int64
 }
 

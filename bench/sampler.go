@@ -4,7 +4,6 @@ import (
 	"context"
 	"io/fs"
 	"path/filepath"
-	"sync"
 	"syscall"
 	"time"
 
@@ -151,8 +150,6 @@ func (c *cellRun) addEvent(at time.Time, kind string, d time.Duration, detail st
 	}
 	c.events = append(c.events, Event{TMS: t.Milliseconds(), Kind: kind, DurationUS: float64(d) / 1e3, Detail: detail})
 }
-
-type eventsMu = sync.Mutex
 
 // cpu turns the backend's CPU seconds into a percentage of one core over
 // the interval since the previous sample.

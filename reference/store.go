@@ -62,8 +62,7 @@ type Store struct {
 
 	recovery RecoveryStats
 
-	child     sync.Mutex // one snapshot or rewrite at a time, as Redis's one child
-	childBusy atomic.Bool
+	childBusy atomic.Bool // one snapshot or rewrite at a time, as Redis's one child
 	quit      chan struct{}
 	done      chan struct{}
 	children  sync.WaitGroup

@@ -38,16 +38,6 @@ func appendCommand(dst []byte, args ...[]byte) []byte {
 	return dst
 }
 
-func recordLen(del bool, key, value []byte) int {
-	// Worst case header digits: 20 per length; cheap over-estimate keeps
-	// Append to one allocation at most.
-	n := len(key) + 64
-	if !del {
-		n += len(value) + 24
-	}
-	return n
-}
-
 // BaseWriter writes a RESP base the way Redis's rewriteAppendOnlyFileRio
 // does for strings: SELECT 0 before the first key (nothing at all for an
 // empty dataset), then one SET per key. It buffers; call Flush at the end.
